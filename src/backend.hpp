@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// The built-in backends: one ops table per file (backend_*.cpp).
+#pragma once
+
+#include "core.hpp"
+
+namespace tev
+{
+
+extern const tevent_ops poll_ops;
+extern const tevent_ops poll_mt_ops;
+extern const tevent_ops epoll_ops;
+extern const tevent_ops standard_ops;
+
+// "standard" falls back from epoll to poll at run time: it registers an
+// fde that epoll already had with the poll backend.
+bool poll_event_add_fd_internal(tevent_context *ev, tevent_fd *fde);
+void epoll_set_panic_fallback(tevent_context *ev,
+                              bool (*panic_fallback)(tevent_context *ev,
+                                                     bool replay));
+
+// poll(2)/epoll_wait(2) timeout in ms for a delay returned by
+// common_loop_timer_delay(); {0, INT32_MAX} means "do not block".
+inline bool no_timeout(const struct timeval *tv)
+{
+    return tv->tv_sec == 0 && tv->tv_usec == INT32_MAX;
+}
+
+inline int timeout_msec(const struct timeval *tv)
+{
+    if (tv->tv_sec == INT32_MAX) {
+        return -1;
+    }
+    if (no_timeout(tv)) {
+        return 0;
+    }
+    return static_cast<int>((tv->tv_usec + 999) / 1000 + tv->tv_sec * 1000);
+}
+
+} // namespace tev

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// The C++ core of tevent-cxx: the real layout of every object that the C API
+// only knows as an opaque struct, and the internal interfaces between the
+// files of src/.  Nothing here is exported; the C entry points live in
+// src/capi/ and only convert and forward.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <pthread.h>
+#include <sys/time.h>
+
+#include "tevent_internal.h"
+
+namespace tev
+{
+
+// ---------------------------------------------------------------------------
+// Small building blocks
+
+// A doubly linked list threaded through T::prev / T::next.  Unlike a
+// std::list it never allocates, so unlinking from a talloc destructor is
+// always safe.
+template <class T> struct List {
+    T *head = nullptr;
+    T *tail = nullptr;
+
+    bool empty() const { return head == nullptr; }
+
+    void push_front(T *n)
+    {
+        n->prev = nullptr;
+        n->next = head;
+        if (head != nullptr) {
+            head->prev = n;
+        } else {
+            tail = n;
+        }
+        head = n;
+    }
+
+    void push_back(T *n)
+    {
+        n->next = nullptr;
+        n->prev = tail;
+        if (tail != nullptr) {
+            tail->next = n;
+        } else {
+            head = n;
+        }
+        tail = n;
+    }
+
+    void remove(T *n)
+    {
+        if (n->prev != nullptr) {
+            n->prev->next = n->next;
+        } else {
+            head = n->next;
+        }
+        if (n->next != nullptr) {
+            n->next->prev = n->prev;
+        } else {
+            tail = n->prev;
+        }
+        n->prev = n->next = nullptr;
+    }
+
+    // Moves every element of other to the end of this list.
+    void splice_back(List &other)
+    {
+        if (other.head == nullptr) {
+            return;
+        }
+        if (tail != nullptr) {
+            tail->next = other.head;
+            other.head->prev = tail;
+        } else {
+            head = other.head;
+        }
+        tail = other.tail;
+        other.head = other.tail = nullptr;
+    }
+};
+
+// Allocates a talloc chunk named `name` and constructs a T in it.  The
+// object is value-initialised, so every member without an initialiser is
+// zero, as upstream's talloc_zero() objects are.
+template <class T> T *make(const void *parent, const char *name)
+{
+    void *mem = talloc_named_const(parent, sizeof(T), name);
+    if (mem == nullptr) {
+        return nullptr;
+    }
+    return new (mem) T{};
+}
+
+// Minimal RAII lock for pthread mutexes (no libstdc++ at run time).
+class MutexLock
+{
+  public:
+    explicit MutexLock(pthread_mutex_t *m) : m_(m) { pthread_mutex_lock(m_); }
+    ~MutexLock() { pthread_mutex_unlock(m_); }
+    MutexLock(const MutexLock &) = delete;
+    MutexLock &operator=(const MutexLock &) = delete;
+
+  private:
+    pthread_mutex_t *m_;
+};
+
+// Min-heap of timers keyed by (deadline, insertion class, sequence number):
+// O(log n) insert, remove and update; equal deadlines keep FIFO order.
+struct TimerHeap {
+    tevent_timer **slots = nullptr; // talloc array, child of the context
+    size_t count = 0;
+    size_t capacity = 0;
+};
+
+} // namespace tev
+
+// ---------------------------------------------------------------------------
+// The event objects.  Field meanings follow upstream's observable behaviour:
+// `busy` is set while the object's handler runs, `destroyed` once talloc
+// freed it during that handler (its memory is released afterwards).
+
+struct tevent_wrapper_glue;
+
+struct tevent_fd {
+    tevent_fd *prev = nullptr, *next = nullptr;
+    tevent_context *event_ctx = nullptr;
+    tevent_wrapper_glue *wrapper = nullptr;
+    bool busy = false;
+    bool destroyed = false;
+    int fd = -1;
+    uint16_t flags = 0;
+    tevent_fd_handler_t handler = nullptr;
+    tevent_fd_close_fn_t close_fn = nullptr;
+    void *private_data = nullptr;
+    const char *handler_name = nullptr;
+    const char *location = nullptr;
+    // Private to the backend (poll: array index; epoll: state bits).
+    uint64_t additional_flags = 0;
+    void *additional_data = nullptr;
+    uint64_t tag = 0;
+    // Several fdes on one fd share one kernel registration (epoll).  The
+    // primary fde carries the list of the others and the union of flags.
+    struct Mpx {
+        tevent_fd *primary = nullptr;               // set on secondaries only
+        tevent_fd *prev = nullptr, *next = nullptr; // in primary's list
+        tevent_fd *list = nullptr;                  // on the primary
+        uint16_t total_flags = 0;
+        bool has_mpx = false;
+    } mpx;
+};
+
+struct tevent_timer {
+    tevent_context *event_ctx = nullptr;
+    tevent_wrapper_glue *wrapper = nullptr;
+    bool busy = false;
+    bool destroyed = false;
+    struct timeval next_event = {0, 0};
+    tevent_timer_handler_t handler = nullptr;
+    void *private_data = nullptr;
+    const char *handler_name = nullptr;
+    const char *location = nullptr;
+    void *additional_data = nullptr;
+    uint64_t tag = 0;
+    // Heap bookkeeping (timer.cpp).
+    size_t heap_index = 0;
+    uint64_t seq = 0;
+    // Zero-deadline timers added through the shortcut sort before zero
+    // timers inserted by a plain sorted insert (see timer.cpp).
+    bool zero_shortcut = false;
+};
+
+struct tevent_immediate {
+    tevent_immediate *prev = nullptr, *next = nullptr;
+    tevent_context *event_ctx = nullptr;
+    tevent_wrapper_glue *wrapper = nullptr;
+    bool busy = false;
+    bool destroyed = false;
+    tevent_context *detach_ev_ctx = nullptr;
+    tevent_immediate_handler_t handler = nullptr;
+    void *private_data = nullptr;
+    const char *handler_name = nullptr;
+    const char *create_location = nullptr;
+    const char *schedule_location = nullptr;
+    void (*cancel_fn)(tevent_immediate *im) = nullptr;
+    void *additional_data = nullptr;
+    uint64_t tag = 0;
+};
+
+struct tevent_signal {
+    tevent_signal *prev = nullptr, *next = nullptr;
+    tevent_context *event_ctx = nullptr;
+    tevent_wrapper_glue *wrapper = nullptr;
+    bool busy = false;
+    bool destroyed = false;
+    int signum = 0;
+    int sa_flags = 0;
+    tevent_signal_handler_t handler = nullptr;
+    void *private_data = nullptr;
+    const char *handler_name = nullptr;
+    const char *location = nullptr;
+    void *additional_data = nullptr; // its node in the process-wide table
+    uint64_t tag = 0;
+};
+
+struct tevent_threaded_context {
+    tevent_threaded_context *prev = nullptr, *next = nullptr;
+    pthread_mutex_t event_ctx_mutex;
+    tevent_context *event_ctx = nullptr;
+};
+
+struct tevent_wrapper_glue {
+    tevent_wrapper_glue *prev = nullptr, *next = nullptr;
+    tevent_context *wrap_ev = nullptr;
+    tevent_context *main_ev = nullptr;
+    bool busy = false;
+    bool destroyed = false;
+    const tevent_wrapper_ops *ops = nullptr;
+    void *private_state = nullptr;
+};
+
+template <class Cb> struct TraceSlot {
+    Cb callback = nullptr;
+    void *private_data = nullptr;
+};
+
+struct tevent_context {
+    const tevent_ops *ops = nullptr;
+
+    // Looked at on every loop iteration, in this order.
+    tev::List<tevent_signal> signal_events;
+    tev::List<tevent_threaded_context> threaded_contexts;
+    tev::List<tevent_immediate> immediate_events;
+    tev::List<tevent_fd> fd_events; // newest first
+    tev::TimerHeap timers;
+    uint64_t timer_seq = 0;
+
+    // Immediates handed over by other threads, guarded by scheduled_mutex.
+    pthread_mutex_t scheduled_mutex;
+    tev::List<tevent_immediate> scheduled_immediates;
+
+    void *additional_data = nullptr; // the backend's state
+
+    // Wakes the loop from signal handlers and other threads.
+    tevent_fd *wakeup_fde = nullptr;
+    int wakeup_fd = -1;
+    int wakeup_read_fd = -1; // only used when eventfd is unavailable
+
+    struct {
+        enum tevent_debug_level max_level = TEVENT_DEBUG_FATAL;
+        tevent_debug_fn debug = nullptr;
+        void *context = nullptr;
+    } debug_ops;
+
+    struct {
+        bool allowed = false;
+        uint32_t level = 0;
+        tevent_nesting_hook hook_fn = nullptr;
+        void *hook_private = nullptr;
+    } nesting;
+
+    struct {
+        TraceSlot<tevent_trace_callback_t> point;
+        TraceSlot<tevent_trace_fd_callback_t> fde;
+        TraceSlot<tevent_trace_signal_callback_t> se;
+        TraceSlot<tevent_trace_timer_callback_t> te;
+        TraceSlot<tevent_trace_immediate_callback_t> im;
+        TraceSlot<tevent_trace_queue_callback_t> qe;
+    } tracing;
+
+    struct {
+        tev::List<tevent_wrapper_glue> list; // wrappers of this main ev
+        tevent_wrapper_glue *glue = nullptr; // set when this is a wrapper
+    } wrapper;
+
+    struct timeval wait_timeout = {30, 0};
+
+    // Process-wide list of contexts, for fork handling.
+    tevent_context *prev = nullptr, *next = nullptr;
+};
+
+namespace tev
+{
+
+// Debug messages below the context's max level cost one comparison.
+inline bool debug_enabled(const tevent_context *ev, tevent_debug_level level)
+{
+    return ev != nullptr && level <= ev->debug_ops.max_level;
+}
+
+#define TEV_DEBUG(ev, level, ...)                                              \
+    do {                                                                       \
+        if (tev::debug_enabled((ev), (level))) {                               \
+            tev::debug((ev), (level), __VA_ARGS__);                            \
+        }                                                                      \
+    } while (0)
+
+} // namespace tev
+
+// upstream's __location__: "file:line" of the call site.
+#define TEV_STRINGIFY2(x) #x
+#define TEV_STRINGIFY(x) TEV_STRINGIFY2(x)
+#define TEV_LOCATION __FILE__ ":" TEV_STRINGIFY(__LINE__)
+
+// Exported symbols are marked explicitly; everything else is hidden.
+#define TEVENT_EXPORT extern "C" __attribute__((visibility("default")))

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// The backend-independent part of fd events: allocation, the destructor
+// (close_fn, double-free detection, deferred free while the handler runs)
+// and handler invocation with wrapper hooks.
+#include "fd.hpp"
+
+#include <unistd.h>
+
+#include "debug.hpp"
+#include "wrapper.hpp"
+
+namespace tev
+{
+namespace
+{
+
+void auto_close_fn(tevent_context *, tevent_fd *, int fd, void *)
+{
+    close(fd);
+}
+
+} // namespace
+
+void fd_mpx_reinit(tevent_fd *fde)
+{
+    fde->mpx = tevent_fd::Mpx{};
+}
+
+void fd_disarm(tevent_fd *fde)
+{
+    tevent_context *ev = fde->event_ctx;
+    if (ev != nullptr) {
+        trace_fd(ev, fde, TEVENT_EVENT_TRACE_DETACH);
+        ev->fd_events.remove(fde);
+        fde->event_ctx = nullptr;
+    }
+    fd_mpx_reinit(fde);
+    fde->wrapper = nullptr;
+}
+
+int common_fd_destructor(tevent_fd *fde)
+{
+    if (fde->destroyed) {
+        check_double_free(fde, "tevent_fd double free");
+    } else {
+        fde->destroyed = true;
+        if (fd_mpx_primary(fde) != fde) {
+            abort_with(fde->event_ctx,
+                       "tevent_common_fd_destructor: fde not mpx primary");
+        } else if (fde->mpx.list != nullptr) {
+            abort_with(fde->event_ctx,
+                       "tevent_common_fd_destructor: fde has mpx fdes");
+        }
+        tevent_context *ev = fde->event_ctx;
+        if (ev != nullptr) {
+            trace_fd(ev, fde, TEVENT_EVENT_TRACE_DETACH);
+            ev->fd_events.remove(fde);
+        }
+        if (fde->close_fn != nullptr) {
+            fde->close_fn(ev, fde, fde->fd, fde->private_data);
+            fde->fd = -1;
+            fde->close_fn = nullptr;
+        }
+        fde->event_ctx = nullptr;
+    }
+    if (fde->busy) {
+        return -1;
+    }
+    fde->wrapper = nullptr;
+    return 0;
+}
+
+tevent_fd *common_add_fd(tevent_context *ev, TALLOC_CTX *mem_ctx, int fd,
+                         uint16_t flags, tevent_fd_handler_t handler,
+                         void *private_data, const char *handler_name,
+                         const char *location)
+{
+    if (fd < 0) {
+        return nullptr;
+    }
+    auto *fde =
+        make<tevent_fd>(mem_ctx != nullptr ? mem_ctx : ev, "struct tevent_fd");
+    if (fde == nullptr) {
+        return nullptr;
+    }
+    fde->event_ctx = ev;
+    fde->fd = fd;
+    fde->flags = flags;
+    fde->handler = handler;
+    fde->private_data = private_data;
+    fde->handler_name = handler_name;
+    fde->location = location;
+    trace_fd(ev, fde, TEVENT_EVENT_TRACE_ATTACH);
+    ev->fd_events.push_front(fde);
+    talloc_set_destructor(fde, common_fd_destructor);
+    return fde;
+}
+
+void common_fd_set_close_fn(tevent_fd *fde, tevent_fd_close_fn_t close_fn)
+{
+    fde->close_fn = close_fn;
+}
+
+uint16_t common_fd_get_flags(tevent_fd *fde)
+{
+    return fde->flags;
+}
+
+void common_fd_set_flags(tevent_fd *fde, uint16_t flags)
+{
+    fde->flags = flags;
+}
+
+int common_invoke_fd_handler(tevent_fd *fde, uint16_t flags, bool *removed)
+{
+    if (removed != nullptr) {
+        *removed = false;
+    }
+    tevent_context *handler_ev = fde->event_ctx;
+    if (handler_ev == nullptr) {
+        return 0;
+    }
+    fde->busy = true;
+    tevent_wrapper_glue *glue = fde->wrapper;
+    if (glue != nullptr) {
+        handler_ev = glue->wrap_ev;
+        wrapper_push_use_internal(handler_ev, glue);
+        glue->ops->before_fd_handler(glue->wrap_ev, glue->private_state,
+                                     glue->main_ev, fde, flags,
+                                     fde->handler_name, fde->location);
+    }
+    trace_fd(fde->event_ctx, fde, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
+    fde->handler(handler_ev, fde, flags, fde->private_data);
+    if (glue != nullptr) {
+        glue->ops->after_fd_handler(glue->wrap_ev, glue->private_state,
+                                    glue->main_ev, fde, flags,
+                                    fde->handler_name, fde->location);
+        wrapper_pop_use_internal(handler_ev, glue);
+    }
+    fde->busy = false;
+    if (fde->destroyed) {
+        talloc_set_destructor(fde, nullptr);
+        talloc_free(fde);
+        if (removed != nullptr) {
+            *removed = true;
+        }
+    }
+    return 0;
+}
+
+void fd_set_close_fn(tevent_fd *fde, tevent_fd_close_fn_t close_fn)
+{
+    if (fde == nullptr || fde->event_ctx == nullptr) {
+        return;
+    }
+    fde->event_ctx->ops->set_fd_close_fn(fde, close_fn);
+}
+
+void fd_set_auto_close(tevent_fd *fde)
+{
+    fd_set_close_fn(fde, auto_close_fn);
+}
+
+uint16_t fd_get_flags(tevent_fd *fde)
+{
+    if (fde == nullptr || fde->event_ctx == nullptr) {
+        return 0;
+    }
+    return fde->event_ctx->ops->get_fd_flags(fde);
+}
+
+void fd_set_flags(tevent_fd *fde, uint16_t flags)
+{
+    if (fde == nullptr || fde->event_ctx == nullptr) {
+        return;
+    }
+    fde->event_ctx->ops->set_fd_flags(fde, flags);
+}
+
+} // namespace tev

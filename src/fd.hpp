@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// The backend-independent part of fd events (fd.cpp).
+#pragma once
+
+#include "core.hpp"
+
+namespace tev
+{
+
+tevent_fd *common_add_fd(tevent_context *ev, TALLOC_CTX *mem_ctx, int fd,
+                         uint16_t flags, tevent_fd_handler_t handler,
+                         void *private_data, const char *handler_name,
+                         const char *location);
+int common_fd_destructor(tevent_fd *fde);
+void common_fd_set_close_fn(tevent_fd *fde, tevent_fd_close_fn_t close_fn);
+uint16_t common_fd_get_flags(tevent_fd *fde);
+void common_fd_set_flags(tevent_fd *fde, uint16_t flags);
+int common_invoke_fd_handler(tevent_fd *fde, uint16_t flags, bool *removed);
+
+// Public wrappers that go through ev->ops (NULL and detached safe).
+void fd_set_close_fn(tevent_fd *fde, tevent_fd_close_fn_t close_fn);
+void fd_set_auto_close(tevent_fd *fde);
+uint16_t fd_get_flags(tevent_fd *fde);
+void fd_set_flags(tevent_fd *fde, uint16_t flags);
+
+// Disarms an fde for good (context teardown, EBADF, POLLNVAL): detach
+// trace, unlink, forget the context, the multiplexing and the wrapper.
+void fd_disarm(tevent_fd *fde);
+
+// Multiplexing of several fdes on one fd (used by the epoll backend).
+inline tevent_fd *fd_mpx_primary(tevent_fd *any)
+{
+    return any->mpx.primary != nullptr ? any->mpx.primary : any;
+}
+void fd_mpx_reinit(tevent_fd *fde);
+
+} // namespace tev

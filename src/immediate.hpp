@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// Immediate events (immediate.cpp).
+#pragma once
+
+#include "core.hpp"
+
+namespace tev
+{
+
+tevent_immediate *create_immediate(TALLOC_CTX *mem_ctx, const char *location);
+void common_immediate_cancel(tevent_immediate *im);
+void common_schedule_immediate(tevent_immediate *im, tevent_context *ev,
+                               tevent_immediate_handler_t handler,
+                               void *private_data, const char *handler_name,
+                               const char *location);
+int common_invoke_immediate_handler(tevent_immediate *im, bool *removed);
+bool common_loop_immediate(tevent_context *ev);
+// Context teardown: DETACH-traces and unlinks every scheduled immediate.
+void immediates_detach_all(tevent_context *ev);
+
+} // namespace tev

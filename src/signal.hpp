@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// Process-wide signal delivery (signal.cpp).
+#pragma once
+
+#include "core.hpp"
+
+namespace tev
+{
+
+tevent_signal *common_add_signal(tevent_context *ev, TALLOC_CTX *mem_ctx,
+                                 int signum, int sa_flags,
+                                 tevent_signal_handler_t handler,
+                                 void *private_data, const char *handler_name,
+                                 const char *location);
+int common_check_signal(tevent_context *ev);
+void cleanup_pending_signal_handlers(tevent_signal *se);
+int common_invoke_signal_handler(tevent_signal *se, int signum, int count,
+                                 void *siginfo, bool *removed);
+size_t num_signals();
+size_t sa_info_queue_count();
+// Context teardown: DETACH-traces, unlinks and cleans up every signal event
+// of ev (restoring the old disposition where it was the last one).
+void signals_detach_all(tevent_context *ev);
+
+} // namespace tev

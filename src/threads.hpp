@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// Thread proxies and threaded contexts (threads.cpp).
+#pragma once
+
+#include "core.hpp"
+
+namespace tev
+{
+
+tevent_thread_proxy *thread_proxy_create(tevent_context *dest_ev);
+void thread_proxy_schedule(tevent_thread_proxy *tp, tevent_immediate **pp_im,
+                           tevent_immediate_handler_t handler,
+                           void *pp_private_data);
+tevent_threaded_context *threaded_context_create(TALLOC_CTX *mem_ctx,
+                                                 tevent_context *ev);
+void threaded_schedule_immediate(tevent_threaded_context *tctx,
+                                 tevent_immediate *im,
+                                 tevent_immediate_handler_t handler,
+                                 void *private_data, const char *handler_name,
+                                 const char *location);
+void common_threaded_activate_immediate(tevent_context *ev);
+
+// Context teardown: each threaded context loses its ev (under its mutex).
+void threaded_contexts_detach_all(tevent_context *ev);
+
+// Fork handlers: lock/unlock every mutex of a context, and in the child
+// drop its threaded contexts.
+void threads_atfork_prepare(tevent_context *ev);
+void threads_atfork_parent(tevent_context *ev);
+void threads_atfork_child(tevent_context *ev);
+
+} // namespace tev

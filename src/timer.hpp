@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// Timers held in a min-heap (timer.cpp) and timeval helpers (timeval.cpp).
+#pragma once
+
+#include "core.hpp"
+
+namespace tev
+{
+
+tevent_timer *common_add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
+                               struct timeval next_event,
+                               tevent_timer_handler_t handler,
+                               void *private_data, const char *handler_name,
+                               const char *location);
+tevent_timer *common_add_timer_v2(tevent_context *ev, TALLOC_CTX *mem_ctx,
+                                  struct timeval next_event,
+                                  tevent_timer_handler_t handler,
+                                  void *private_data, const char *handler_name,
+                                  const char *location);
+void update_timer(tevent_timer *te, struct timeval next_event);
+struct timeval common_loop_timer_delay(tevent_context *ev);
+int common_invoke_timer_handler(tevent_timer *te, struct timeval current_time,
+                                bool *removed);
+
+// The earliest timer, or nullptr.
+tevent_timer *timer_first(const tevent_context *ev);
+// Context teardown: DETACH-traces and forgets every timer (earliest first).
+void timers_detach_all(tevent_context *ev);
+
+int timeval_compare(const struct timeval *a, const struct timeval *b);
+struct timeval timeval_current();
+struct timeval timeval_add(const struct timeval *tv, uint32_t secs,
+                           uint32_t usecs);
+struct timeval timeval_until(const struct timeval *from,
+                             const struct timeval *to);
+inline bool timeval_is_zero(const struct timeval *tv)
+{
+    return tv->tv_sec == 0 && tv->tv_usec == 0;
+}
+
+} // namespace tev
