@@ -106,9 +106,13 @@ void req_received(tevent_req *req);
 bool req_set_profile(tevent_req *req);
 const tevent_req_profile *req_get_profile(tevent_req *req);
 tevent_req_profile *req_move_profile(tevent_req *req, TALLOC_CTX *mem_ctx);
+// Gives a sub-request created on parent's state a profile linked below
+// parent's profile; false (req finished with NO_MEMORY) on failure.
+bool req_profile_start_sub(tevent_req *req, tevent_req *parent);
 // Stamps the end of the request into its profile and, for a sub-request,
 // hands the profile over to the parent's profile.
-void req_profile_stop(tevent_req *req, const char *location);
+void req_profile_stop(tevent_req *req, enum tevent_req_state state,
+                      const char *location);
 void profile_get_name(const tevent_req_profile *profile, const char **req_name);
 void profile_get_start(const tevent_req_profile *profile,
                        const char **start_location, struct timeval *start_time);
