@@ -232,6 +232,27 @@ void timers_detach_all(tevent_context *ev)
     h.capacity = 0;
 }
 
+void timers_detach_wrapper(tevent_context *ev, const tevent_wrapper_glue *glue)
+{
+    // Compact the survivors, then restore the heap property in O(n).
+    TimerHeap &h = ev->timers;
+    size_t kept = 0;
+    for (size_t i = 0; i < h.count; i++) {
+        tevent_timer *te = h.slots[i];
+        if (te->wrapper == glue) {
+            te->heap_index = not_in_heap;
+            te->wrapper = nullptr;
+            te->event_ctx = nullptr;
+        } else {
+            place(h, kept++, te);
+        }
+    }
+    h.count = kept;
+    for (size_t i = kept / 2; i-- > 0;) {
+        sift_down(h, i);
+    }
+}
+
 int common_invoke_timer_handler(tevent_timer *te, struct timeval current_time,
                                 bool *removed)
 {

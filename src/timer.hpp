@@ -27,6 +27,9 @@ int common_invoke_timer_handler(tevent_timer *te, struct timeval current_time,
 tevent_timer *timer_first(const tevent_context *ev);
 // Context teardown: DETACH-traces and forgets every timer (earliest first).
 void timers_detach_all(tevent_context *ev);
+// Wrapper teardown: forgets every timer created through glue, without a
+// DETACH trace (as upstream); they stay allocated but inert.
+void timers_detach_wrapper(tevent_context *ev, const tevent_wrapper_glue *glue);
 
 int timeval_compare(const struct timeval *a, const struct timeval *b);
 struct timeval timeval_current();

@@ -1,0 +1,873 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later */
+/*
+ * The loop: what one tevent_loop_once() runs and in which order, nesting
+ * (abort, allow, hook), tevent_loop_until, tevent_loop_wait termination,
+ * the wait timeout and tevent_re_initialise.
+ */
+#define _DEPRECATED_
+#include "test_util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Exported for backend writers (declared in upstream's uninstalled
+ * tevent_internal.h). */
+int tevent_common_wakeup_init(struct tevent_context *ev);
+
+#define MAX_RUNS 32
+#define ID(c) ((void *)(intptr_t)(c))
+
+/* Evaluates `call` after storing the __location__ it passes in `loc`
+ * (one macro invocation, so both see the same line). */
+#define AT(loc, call) ((loc) = __location__, (call))
+
+/* Handler runs in order; each entry is a one-character name. */
+static char g_runs[MAX_RUNS + 1];
+static size_t g_nruns;
+
+static void note(int c)
+{
+    assert_true(g_nruns < MAX_RUNS);
+    g_runs[g_nruns++] = (char)c;
+    g_runs[g_nruns] = '\0';
+}
+
+static void imm_handler(struct tevent_context *ev, struct tevent_immediate *im,
+                        void *private_data)
+{
+    (void)ev;
+    (void)im;
+    note((int)(intptr_t)private_data);
+}
+
+static void timer_handler(struct tevent_context *ev, struct tevent_timer *te,
+                          struct timeval current_time, void *private_data)
+{
+    (void)ev;
+    (void)te;
+    (void)current_time;
+    note((int)(intptr_t)private_data);
+}
+
+struct pipe_pair {
+    int rd;
+    int wr;
+};
+
+struct watch {
+    struct pipe_pair *p;
+    int id;
+};
+
+/* Reads the byte that made the pipe readable, so it fires once. */
+static void fd_handler(struct tevent_context *ev, struct tevent_fd *fde,
+                       uint16_t flags, void *private_data)
+{
+    struct watch *w = private_data;
+    char c;
+    (void)ev;
+    (void)fde;
+    assert_int_equal(flags, TEVENT_FD_READ);
+    assert_int_equal(read(w->p->rd, &c, 1), 1);
+    note(w->id);
+}
+
+static int pipe_destructor(struct pipe_pair *p)
+{
+    close(p->rd);
+    close(p->wr);
+    return 0;
+}
+
+/* A pipe whose ends are closed when mem_ctx goes away; `bytes` are
+ * written right away so that it is readable. */
+static struct pipe_pair *new_pipe(TALLOC_CTX *mem_ctx, size_t bytes)
+{
+    struct pipe_pair *p = talloc(mem_ctx, struct pipe_pair);
+    int fds[2];
+    assert_non_null(p);
+    assert_int_equal(pipe(fds), 0);
+    p->rd = fds[0];
+    p->wr = fds[1];
+    talloc_set_destructor(p, pipe_destructor);
+    for (size_t i = 0; i < bytes; i++) {
+        assert_int_equal(write(p->wr, "x", 1), 1);
+    }
+    return p;
+}
+
+static char g_abort_reason[256];
+static unsigned g_aborts;
+
+/*
+ * Records the reason.  The nesting reason is allocated by tevent on the
+ * NULL talloc context and never freed there; free it to keep leak
+ * checkers quiet.
+ */
+static void record_abort(const char *reason)
+{
+    static const char nesting[] = "tevent_loop_once() nesting at ";
+    g_aborts += 1;
+    snprintf(g_abort_reason, sizeof(g_abort_reason), "%s", reason);
+    if (strncmp(reason, nesting, strlen(nesting)) == 0) {
+        talloc_free((void *)(uintptr_t)reason);
+    }
+}
+
+static int setup(void **state)
+{
+    TALLOC_CTX *mem = talloc_new(NULL);
+    assert_non_null(mem);
+    g_nruns = 0;
+    g_runs[0] = '\0';
+    g_aborts = 0;
+    g_abort_reason[0] = '\0';
+    tevent_set_abort_fn(record_abort);
+    *state = mem;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    tevent_set_abort_fn(NULL);
+    assert_int_equal(talloc_free(*state), 0);
+    return 0;
+}
+
+static double elapsed_since(const struct timeval *start)
+{
+    struct timeval now = tevent_timeval_current();
+    struct timeval d = tevent_timeval_until(start, &now);
+    return (double)d.tv_sec + (double)d.tv_usec / 1e6;
+}
+
+static void schedule(struct tevent_context *ev, TALLOC_CTX *mem_ctx, int id)
+{
+    struct tevent_immediate *im = tevent_create_immediate(mem_ctx);
+    assert_non_null(im);
+    tevent_schedule_immediate(im, ev, imm_handler, ID(id));
+}
+
+static struct tevent_fd *watch_pipe(struct tevent_context *ev,
+                                    TALLOC_CTX *mem_ctx, struct pipe_pair *p,
+                                    int id)
+{
+    struct watch *w = talloc(p, struct watch);
+    assert_non_null(w);
+    w->p = p;
+    w->id = id;
+    struct tevent_fd *fde =
+        tevent_add_fd(ev, mem_ctx, p->rd, TEVENT_FD_READ, fd_handler, w);
+    assert_non_null(fde);
+    return fde;
+}
+
+/* One loop iteration that must run exactly the handler named `id`. */
+static void expect_once(struct tevent_context *ev, int id)
+{
+    size_t before = g_nruns;
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_int_equal(g_nruns, before + 1);
+    assert_int_equal(g_runs[before], id);
+}
+
+static void test_order_immediates_timers_fds(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct pipe_pair *p = new_pipe(*state, 1);
+
+    watch_pipe(ev, ev, p, 'F');
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_set(1, 0),
+                                     timer_handler, ID('T')));
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_set(2, 0),
+                                     timer_handler, ID('U')));
+    schedule(ev, *state, 'I');
+    schedule(ev, *state, 'J');
+
+    expect_once(ev, 'I');
+    expect_once(ev, 'J');
+    expect_once(ev, 'T');
+    expect_once(ev, 'U');
+    expect_once(ev, 'F');
+    assert_string_equal(g_runs, "IJTUF");
+}
+
+static void test_one_fd_handler_per_iteration(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct pipe_pair *a = new_pipe(*state, 1);
+    struct pipe_pair *b = new_pipe(*state, 1);
+
+    watch_pipe(ev, ev, a, 'A');
+    watch_pipe(ev, ev, b, 'B');
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_int_equal(g_nruns, 1);
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_int_equal(g_nruns, 2);
+    assert_true(strcmp(g_runs, "AB") == 0 || strcmp(g_runs, "BA") == 0);
+}
+
+static void self_rescheduling(struct tevent_context *ev,
+                              struct tevent_immediate *im, void *private_data)
+{
+    note('I');
+    tevent_schedule_immediate(im, ev, self_rescheduling, private_data);
+}
+
+/* A stream of immediates starves due timers and ready fds. */
+static void test_immediates_starve_timers_and_fds(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct pipe_pair *p = new_pipe(*state, 1);
+    struct tevent_immediate *im = tevent_create_immediate(*state);
+    assert_non_null(im);
+
+    watch_pipe(ev, ev, p, 'F');
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
+                                     timer_handler, ID('T')));
+    tevent_schedule_immediate(im, ev, self_rescheduling, NULL);
+    for (int i = 0; i < 10; i++) {
+        expect_once(ev, 'I');
+    }
+    tevent_reset_immediate(im);
+    expect_once(ev, 'T');
+    expect_once(ev, 'F');
+}
+
+/* ---------------------------------------------------------------------
+ * Nesting
+ */
+
+struct nest {
+    TALLOC_CTX *mem_ctx;
+    const char *location;
+    int ret;
+    int err;
+};
+
+/* Timer handler: schedules immediate 'i' and runs the loop once more. */
+static void nested_loop_once(struct tevent_context *ev, struct tevent_timer *te,
+                             struct timeval current_time, void *private_data)
+{
+    struct nest *n = private_data;
+    (void)te;
+    (void)current_time;
+    note('<');
+    schedule(ev, n->mem_ctx, 'i');
+    errno = 0;
+    n->ret = AT(n->location, tevent_loop_once(ev));
+    n->err = errno;
+    note('>');
+}
+
+static bool never_finished(void *private_data)
+{
+    (void)private_data;
+    return false;
+}
+
+static void nested_loop_until(struct tevent_context *ev,
+                              struct tevent_timer *te,
+                              struct timeval current_time, void *private_data)
+{
+    struct nest *n = private_data;
+    (void)te;
+    (void)current_time;
+    errno = 0;
+    n->ret = AT(n->location, tevent_loop_until(ev, never_finished, NULL));
+    n->err = errno;
+}
+
+static void expect_nesting_reason(const char *location)
+{
+    char expected[256];
+    snprintf(expected, sizeof(expected), "tevent_loop_once() nesting at %s",
+             location);
+    assert_string_equal(g_abort_reason, expected);
+}
+
+static void test_nesting_aborts(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct nest n = {.mem_ctx = *state, .ret = 99};
+
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
+                                     nested_loop_once, &n));
+    assert_int_equal(tevent_loop_once(ev), 0);
+    /* The nested call runs nothing and fails. */
+    assert_string_equal(g_runs, "<>");
+    assert_int_equal(n.ret, -1);
+    assert_int_equal(n.err, ELOOP);
+    assert_int_equal(g_aborts, 1);
+    expect_nesting_reason(n.location);
+
+    /* The failed nested call left the level raised: every later top-level
+     * call now reports nesting, too, and runs nothing. */
+    const char *location;
+    errno = 0;
+    int ret = AT(location, tevent_loop_once(ev));
+    assert_int_equal(ret, -1);
+    assert_int_equal(errno, ELOOP);
+    assert_int_equal(g_aborts, 2);
+    expect_nesting_reason(location);
+    assert_string_equal(g_runs, "<>");
+}
+
+static void test_nesting_loop_until_aborts(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct nest n = {.mem_ctx = *state, .ret = 99};
+
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
+                                     nested_loop_until, &n));
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_int_equal(n.ret, -1);
+    assert_int_equal(n.err, ELOOP);
+    assert_int_equal(g_aborts, 1);
+    expect_nesting_reason(n.location);
+}
+
+static void test_allow_nesting(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct nest n = {.mem_ctx = *state, .ret = 99};
+
+    tevent_loop_allow_nesting(ev);
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
+                                     nested_loop_once, &n));
+    assert_int_equal(tevent_loop_once(ev), 0);
+    /* The nested call ran the immediate scheduled by the handler. */
+    assert_string_equal(g_runs, "<i>");
+    assert_int_equal(n.ret, 0);
+    assert_int_equal(g_aborts, 0);
+    /* The level went back down: the next call works as usual. */
+    schedule(ev, *state, 'I');
+    expect_once(ev, 'I');
+    assert_int_equal(g_aborts, 0);
+}
+
+#define MAX_HOOK_CALLS 8
+
+struct hook_call {
+    struct tevent_context *ev;
+    void *private_data;
+    uint32_t level;
+    bool begin;
+    void **stack_ptr;
+    void *slot_on_entry;
+    const char *location;
+};
+
+struct hook_state {
+    size_t n;
+    struct hook_call calls[MAX_HOOK_CALLS];
+    int begin_ret;
+    int end_ret;
+};
+
+static int nesting_hook(struct tevent_context *ev, void *private_data,
+                        uint32_t level, bool begin, void *stack_ptr,
+                        const char *location)
+{
+    struct hook_state *hs = private_data;
+    void **slot = stack_ptr;
+    assert_true(hs->n < MAX_HOOK_CALLS);
+    hs->calls[hs->n] = (struct hook_call){
+        .ev = ev,
+        .private_data = private_data,
+        .level = level,
+        .begin = begin,
+        .stack_ptr = slot,
+        .slot_on_entry = *slot,
+        .location = location,
+    };
+    /* Leave a mark for the matching end call. */
+    if (begin) {
+        *slot = &hs->calls[hs->n];
+    }
+    hs->n += 1;
+    return begin ? hs->begin_ret : hs->end_ret;
+}
+
+static void assert_hook_call(const struct hook_state *hs, size_t i,
+                             struct tevent_context *ev, uint32_t level,
+                             bool begin, const char *location)
+{
+    const struct hook_call *c = &hs->calls[i];
+    assert_ptr_equal(c->ev, ev);
+    assert_ptr_equal(c->private_data, hs);
+    assert_int_equal(c->level, level);
+    assert_int_equal(c->begin, begin);
+    assert_string_equal(c->location, location);
+}
+
+static void test_nesting_hook(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct hook_state hs = {0};
+    struct nest n = {.mem_ctx = *state, .ret = 99};
+    const char *outer;
+    int ret;
+
+    tevent_loop_allow_nesting(ev);
+    tevent_loop_set_nesting_hook(ev, nesting_hook, &hs);
+    /* Setting the same hook again is fine. */
+    tevent_loop_set_nesting_hook(ev, nesting_hook, &hs);
+
+    /* Called at level 1 as well, around the backend call. */
+    schedule(ev, *state, 'I');
+    ret = AT(outer, tevent_loop_once(ev));
+    assert_int_equal(ret, 0);
+    assert_string_equal(g_runs, "I");
+    assert_int_equal(hs.n, 2);
+    assert_hook_call(&hs, 0, ev, 1, true, outer);
+    assert_hook_call(&hs, 1, ev, 1, false, outer);
+    hs.n = 0;
+
+    /* A handler that nests one level. */
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
+                                     nested_loop_once, &n));
+    ret = AT(outer, tevent_loop_once(ev));
+    assert_int_equal(ret, 0);
+    assert_int_equal(n.ret, 0);
+    assert_string_equal(g_runs, "I<i>");
+    assert_int_equal(hs.n, 4);
+    assert_hook_call(&hs, 0, ev, 1, true, outer);
+    assert_hook_call(&hs, 1, ev, 2, true, n.location);
+    assert_hook_call(&hs, 2, ev, 2, false, n.location);
+    assert_hook_call(&hs, 3, ev, 1, false, outer);
+    /* Each level has its own stack slot, NULL at begin, and the end call
+     * sees what its begin call stored there. */
+    assert_ptr_not_equal(hs.calls[0].stack_ptr, hs.calls[1].stack_ptr);
+    assert_ptr_equal(hs.calls[3].stack_ptr, hs.calls[0].stack_ptr);
+    assert_ptr_equal(hs.calls[2].stack_ptr, hs.calls[1].stack_ptr);
+    assert_null(hs.calls[0].slot_on_entry);
+    assert_null(hs.calls[1].slot_on_entry);
+    assert_ptr_equal(hs.calls[2].slot_on_entry, &hs.calls[1]);
+    assert_ptr_equal(hs.calls[3].slot_on_entry, &hs.calls[0]);
+    assert_int_equal(g_aborts, 0);
+}
+
+static void test_nesting_hook_return_values(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct hook_state hs = {.begin_ret = 42};
+
+    tevent_loop_set_nesting_hook(ev, nesting_hook, &hs);
+    schedule(ev, *state, 'I');
+
+    /* A failing begin call skips the backend. */
+    assert_int_equal(tevent_loop_once(ev), 42);
+    assert_int_equal(g_nruns, 0);
+    assert_int_equal(hs.n, 1);
+
+    /* A failing end call replaces the result. */
+    hs.begin_ret = 0;
+    hs.end_ret = 7;
+    assert_int_equal(tevent_loop_once(ev), 7);
+    assert_string_equal(g_runs, "I");
+    assert_int_equal(hs.n, 3);
+
+    /* The level was restored both times: no nesting report. */
+    hs.end_ret = 0;
+    schedule(ev, *state, 'J');
+    expect_once(ev, 'J');
+    assert_int_equal(g_aborts, 0);
+}
+
+static int other_hook(struct tevent_context *ev, void *private_data,
+                      uint32_t level, bool begin, void *stack_ptr,
+                      const char *location)
+{
+    (void)ev;
+    (void)private_data;
+    (void)level;
+    (void)begin;
+    (void)stack_ptr;
+    (void)location;
+    return 0;
+}
+
+static void test_nesting_hook_rules(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct hook_state hs = {0};
+    int other_private;
+
+    tevent_loop_set_nesting_hook(ev, nesting_hook, &hs);
+    tevent_loop_set_nesting_hook(ev, nesting_hook, &hs);
+    assert_int_equal(g_aborts, 0);
+    tevent_loop_set_nesting_hook(ev, nesting_hook, &other_private);
+    assert_int_equal(g_aborts, 1);
+    assert_string_equal(g_abort_reason,
+                        "tevent: Violation of nesting hook rules\n");
+
+    struct tevent_context *ev2 = test_context(*state);
+    tevent_loop_set_nesting_hook(ev2, other_hook, NULL);
+    tevent_loop_set_nesting_hook(ev2, NULL, NULL);
+    assert_int_equal(g_aborts, 2);
+    assert_string_equal(g_abort_reason,
+                        "tevent: Violation of nesting hook rules\n");
+}
+
+/* ---------------------------------------------------------------------
+ * tevent_loop_until
+ */
+
+static bool three_runs(void *private_data)
+{
+    (void)private_data;
+    return g_nruns >= 3;
+}
+
+static void test_loop_until(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct hook_state hs = {0};
+
+    tevent_loop_set_nesting_hook(ev, nesting_hook, &hs);
+    for (int i = 0; i < 5; i++) {
+        schedule(ev, *state, '0' + i);
+    }
+    assert_int_equal(tevent_loop_until(ev, three_runs, NULL), 0);
+    assert_string_equal(g_runs, "012");
+    /* The hook brackets the whole loop, not each iteration. */
+    assert_int_equal(hs.n, 2);
+    assert_true(hs.calls[0].begin);
+    assert_false(hs.calls[1].begin);
+
+    /* Already finished: nothing runs. */
+    assert_int_equal(tevent_loop_until(ev, three_runs, NULL), 0);
+    assert_string_equal(g_runs, "012");
+    assert_int_equal(hs.n, 4);
+}
+
+static void test_loop_until_stops_on_error(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+
+    tevent_context_set_wait_timeout(ev, 0);
+    schedule(ev, *state, 'I');
+    errno = 0;
+    assert_int_equal(tevent_loop_until(ev, never_finished, NULL), -1);
+    assert_int_equal(errno, EAGAIN);
+    assert_string_equal(g_runs, "I");
+}
+
+/* ---------------------------------------------------------------------
+ * tevent_loop_wait
+ */
+
+static void chain_timer(struct tevent_context *ev, struct tevent_timer *te,
+                        struct timeval current_time, void *private_data)
+{
+    int left = (int)(intptr_t)private_data;
+    (void)te;
+    (void)current_time;
+    note('0' + left);
+    if (left > 0) {
+        assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
+                                         chain_timer, ID(left - 1)));
+    }
+}
+
+static void test_loop_wait_runs_until_out_of_events(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+
+    schedule(ev, *state, 'I');
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_current_ofs(0, 1000),
+                                     chain_timer, ID(3)));
+    assert_int_equal(tevent_loop_wait(ev), 0);
+    assert_string_equal(g_runs, "I3210");
+}
+
+static void disable_after_read(struct tevent_context *ev, struct tevent_fd *fde,
+                               uint16_t flags, void *private_data)
+{
+    struct pipe_pair *p = private_data;
+    char c;
+    (void)ev;
+    (void)flags;
+    assert_int_equal(read(p->rd, &c, 1), 1);
+    note('F');
+    tevent_fd_set_flags(fde, 0);
+}
+
+static void test_loop_wait_ignores_disabled_fdes(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct pipe_pair *p = new_pipe(*state, 3);
+
+    /* A registered but disabled fde does not keep the loop alive. */
+    struct tevent_fd *idle = tevent_add_fd(ev, ev, p->rd, 0, fd_handler, NULL);
+    assert_non_null(idle);
+    assert_int_equal(tevent_loop_wait(ev), 0);
+    assert_int_equal(g_nruns, 0);
+
+    /* An enabled one does, until its handler disables it. */
+    struct tevent_fd *fde = tevent_add_fd(ev, ev, p->rd, TEVENT_FD_READ,
+                                          disable_after_read, p);
+    assert_non_null(fde);
+    assert_int_equal(tevent_loop_wait(ev), 0);
+    assert_string_equal(g_runs, "F");
+    assert_int_equal(tevent_fd_get_flags(fde), 0);
+}
+
+static void test_loop_wait_ignores_wakeup_fd(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+
+    assert_int_equal(tevent_common_wakeup_init(ev), 0);
+    struct timeval start = tevent_timeval_current();
+    assert_int_equal(tevent_loop_wait(ev), 0);
+    assert_true(elapsed_since(&start) < 1.0);
+}
+
+static void test_loop_wait_fails_with_zero_wait_timeout(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_current_ofs(10, 0),
+                                     timer_handler, ID('T')));
+    tevent_context_set_wait_timeout(ev, 0);
+    struct timeval start = tevent_timeval_current();
+    errno = 0;
+    assert_int_equal(tevent_loop_wait(ev), -1);
+    assert_int_equal(errno, EAGAIN);
+    assert_true(elapsed_since(&start) < 1.0);
+    assert_int_equal(g_nruns, 0);
+}
+
+/* ---------------------------------------------------------------------
+ * Wait timeout
+ */
+
+static void test_wait_timeout_values(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+
+    assert_int_equal(tevent_context_set_wait_timeout(ev, 5), 30);
+    assert_int_equal(tevent_context_set_wait_timeout(ev, 0), 5);
+    assert_int_equal(tevent_context_set_wait_timeout(ev, UINT32_MAX), 0);
+    assert_int_equal(tevent_context_set_wait_timeout(ev, 7), INT32_MAX);
+    assert_int_equal(tevent_context_set_wait_timeout(ev, 30), 7);
+}
+
+static void test_zero_wait_timeout(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct pipe_pair *p = new_pipe(*state, 1);
+
+    tevent_context_set_wait_timeout(ev, 0);
+    struct timeval start = tevent_timeval_current();
+
+    /* Nothing to do: fails instead of waiting... */
+    errno = 0;
+    assert_int_equal(tevent_loop_once(ev), -1);
+    assert_int_equal(errno, EAGAIN);
+
+    /* ...even when a timer exists, as long as it is not due. */
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_current_ofs(10, 0),
+                                     timer_handler, ID('X')));
+    errno = 0;
+    assert_int_equal(tevent_loop_once(ev), -1);
+    assert_int_equal(errno, EAGAIN);
+
+    /* Ready work still runs and returns 0. */
+    schedule(ev, *state, 'I');
+    expect_once(ev, 'I');
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_set(1, 0),
+                                     timer_handler, ID('T')));
+    expect_once(ev, 'T');
+    watch_pipe(ev, ev, p, 'F');
+    expect_once(ev, 'F');
+    assert_true(elapsed_since(&start) < 1.0);
+}
+
+/* Without timers an idle iteration waits for the wait timeout and then
+ * returns 0 although nothing ran. */
+static void test_wait_timeout_without_timers(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+
+    tevent_context_set_wait_timeout(ev, 1);
+    struct timeval start = tevent_timeval_current();
+    assert_int_equal(tevent_loop_once(ev), 0);
+    double waited = elapsed_since(&start);
+    assert_int_equal(g_nruns, 0);
+    assert_true(waited >= 0.95);
+    assert_true(waited < 5.0);
+}
+
+/* With a timer the wait lasts until that timer, however long the wait
+ * timeout is. */
+static void test_wait_timeout_ignored_with_timers(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+
+    tevent_context_set_wait_timeout(ev, 1);
+    struct timeval start = tevent_timeval_current();
+    assert_non_null(tevent_add_timer(
+        ev, ev, tevent_timeval_current_ofs(1, 300000), timer_handler, ID('T')));
+    expect_once(ev, 'T');
+    assert_true(elapsed_since(&start) >= 1.25);
+
+    /* And a short timer does not wait for the wait timeout either. */
+    tevent_context_set_wait_timeout(ev, 30);
+    start = tevent_timeval_current();
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_current_ofs(0, 20000),
+                                     timer_handler, ID('U')));
+    expect_once(ev, 'U');
+    assert_true(elapsed_since(&start) < 5.0);
+}
+
+/* ---------------------------------------------------------------------
+ * tevent_re_initialise
+ */
+
+static void trace_noop(enum tevent_trace_point tp, void *private_data)
+{
+    (void)tp;
+    (void)private_data;
+}
+
+static bool g_out_of_events;
+
+static void note_out_of_events(void *context, enum tevent_debug_level level,
+                               const char *fmt, va_list ap)
+{
+    (void)context;
+    (void)ap;
+    if (level == TEVENT_DEBUG_WARNING &&
+        strcmp(fmt, "tevent_common_loop_wait() out of events\n") == 0) {
+        g_out_of_events = true;
+    }
+}
+
+static void test_re_initialise(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct pipe_pair *p = new_pipe(*state, 1);
+    struct hook_state hs = {0};
+    tevent_trace_callback_t cb = NULL;
+    void *cb_private = NULL;
+    int trace_private;
+
+    tevent_context_set_wait_timeout(ev, 5);
+    tevent_set_debug(ev, note_out_of_events, NULL);
+    tevent_set_trace_callback(ev, trace_noop, &trace_private);
+    tevent_loop_set_nesting_hook(ev, nesting_hook, &hs);
+
+    /* Pending events of all kinds, allocated outside the context. */
+    schedule(ev, *state, 'I');
+    assert_non_null(tevent_add_timer(ev, *state, tevent_timeval_zero(),
+                                     timer_handler, ID('T')));
+    struct tevent_fd *fde = watch_pipe(ev, *state, p, 'F');
+
+    assert_int_equal(tevent_re_initialise(ev), 0);
+
+    /* Every event is gone (the fde is detached: flags read 0)... */
+    assert_int_equal(tevent_fd_get_flags(fde), 0);
+    g_out_of_events = false;
+    assert_int_equal(tevent_loop_wait(ev), 0);
+    assert_int_equal(g_nruns, 0);
+    /* ...and the debug fn survived to hear loop_wait run out of events. */
+    assert_true(g_out_of_events);
+
+    /* Wait timeout and trace callback survive. */
+    assert_int_equal(tevent_context_set_wait_timeout(ev, 30), 5);
+    tevent_get_trace_callback(ev, &cb, &cb_private);
+    assert_ptr_equal(cb, trace_noop);
+    assert_ptr_equal(cb_private, &trace_private);
+
+    /* The hook was cleared: another one can be set without an abort. */
+    tevent_loop_set_nesting_hook(ev, other_hook, NULL);
+    assert_int_equal(g_aborts, 0);
+
+    /* The context works: new events run. */
+    schedule(ev, *state, 'J');
+    expect_once(ev, 'J');
+    watch_pipe(ev, ev, p, 'G');
+    expect_once(ev, 'G');
+}
+
+static void test_re_initialise_resets_nesting_level(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct nest n = {.mem_ctx = *state, .ret = 99};
+
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
+                                     nested_loop_once, &n));
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_int_equal(n.ret, -1);
+    assert_int_equal(g_aborts, 1);
+
+    assert_int_equal(tevent_re_initialise(ev), 0);
+    schedule(ev, *state, 'I');
+    expect_once(ev, 'I');
+    assert_int_equal(g_aborts, 1);
+}
+
+static void test_re_initialise_keeps_allow_nesting(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct nest n = {.mem_ctx = *state, .ret = 99};
+
+    tevent_loop_allow_nesting(ev);
+    assert_int_equal(tevent_re_initialise(ev), 0);
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
+                                     nested_loop_once, &n));
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_string_equal(g_runs, "<i>");
+    assert_int_equal(n.ret, 0);
+    assert_int_equal(g_aborts, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_order_immediates_timers_fds, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_one_fd_handler_per_iteration,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_immediates_starve_timers_and_fds,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nesting_aborts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nesting_loop_until_aborts, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_allow_nesting, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nesting_hook, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nesting_hook_return_values, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_nesting_hook_rules, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_loop_until, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_loop_until_stops_on_error, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_loop_wait_runs_until_out_of_events,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_loop_wait_ignores_disabled_fdes,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_loop_wait_ignores_wakeup_fd, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_loop_wait_fails_with_zero_wait_timeout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wait_timeout_values, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_zero_wait_timeout, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_wait_timeout_without_timers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_wait_timeout_ignored_with_timers,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_re_initialise, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_re_initialise_resets_nesting_level,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_re_initialise_keeps_allow_nesting,
+                                        setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
