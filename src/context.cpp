@@ -66,10 +66,12 @@ void atfork_prepare()
     for (tevent_context *ev = g_contexts.head; ev != nullptr; ev = ev->next) {
         threads_atfork_prepare(ev);
     }
+    signals_atfork_prepare();
 }
 
 void atfork_parent()
 {
+    signals_atfork_parent();
     for (tevent_context *ev = g_contexts.tail; ev != nullptr; ev = ev->prev) {
         threads_atfork_parent(ev);
     }
@@ -81,6 +83,7 @@ void atfork_parent()
 void atfork_child()
 {
     g_cached_pid = getpid();
+    signals_atfork_child();
     for (tevent_context *ev = g_contexts.tail; ev != nullptr; ev = ev->prev) {
         threads_atfork_child(ev);
     }

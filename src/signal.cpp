@@ -584,4 +584,19 @@ void signals_detach_all(tevent_context *ev)
     }
 }
 
+void signals_atfork_prepare()
+{
+    pthread_mutex_lock(&g_lock);
+}
+
+void signals_atfork_parent()
+{
+    pthread_mutex_unlock(&g_lock);
+}
+
+void signals_atfork_child()
+{
+    pthread_mutex_unlock(&g_lock);
+}
+
 } // namespace tev

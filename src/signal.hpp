@@ -23,4 +23,10 @@ size_t sa_info_queue_count();
 // of ev (restoring the old disposition where it was the last one).
 void signals_detach_all(tevent_context *ev);
 
+// Fork handlers: the process-wide signal table lock must not be held by
+// another thread across fork().
+void signals_atfork_prepare();
+void signals_atfork_parent();
+void signals_atfork_child();
+
 } // namespace tev
