@@ -118,9 +118,9 @@ static void run_storm(bool shared_tctx)
     ims_blocks = talloc_total_blocks(ims_ctx);
 
     for (i = 0; i < NUM_PRODUCERS; i++) {
-        assert_int_equal(pthread_create(&producers[i].thread, NULL, produce,
-                                        &producers[i]),
-                         0);
+        assert_int_equal(
+            pthread_create(&producers[i].thread, NULL, produce, &producers[i]),
+            0);
     }
     while (s.total < NUM_PRODUCERS * PER_PRODUCER && !s.timed_out) {
         assert_int_equal(tevent_loop_once(s.ev), 0);
@@ -204,17 +204,18 @@ static void test_wakes_sleeping_loop(void **state)
     w.tctx = tevent_threaded_context_create(mem, ev);
     assert_non_null(w.tctx);
     w.im = tevent_create_immediate(mem);
-    /* Without a wake-up, each iteration would block for 30 s. */
+    /* Without a wake-up, each iteration would block for 10 s. */
+    tevent_context_set_wait_timeout(ev, 10);
     start = tevent_timeval_current();
     assert_int_equal(pthread_create(&thread, NULL, delayed_schedule, &w), 0);
-    while (!w.ran && iterations < 10) {
+    while (!w.ran && iterations < 3) {
         assert_int_equal(tevent_loop_once(ev), 0);
         iterations += 1;
     }
     now = tevent_timeval_current();
     assert_int_equal(pthread_join(thread, NULL), 0);
     assert_true(w.ran);
-    assert_true(tevent_timeval_until(&start, &now).tv_sec < 10);
+    assert_true(tevent_timeval_until(&start, &now).tv_sec < 5);
     talloc_free(mem);
 }
 
@@ -499,8 +500,8 @@ static void w_signal(struct tevent_context *w, void *s,
                      int signum, int count, void *info, const char *h,
                      const char *l)
 {
-    (void)w, (void)s, (void)m, (void)se, (void)signum, (void)count,
-        (void)info, (void)h, (void)l;
+    (void)w, (void)s, (void)m, (void)se, (void)signum, (void)count, (void)info,
+        (void)h, (void)l;
 }
 
 static const struct tevent_wrapper_ops wrap_ops = {
@@ -540,8 +541,7 @@ struct wrapped_producer {
 static void *schedule_wrapped(void *arg)
 {
     struct wrapped_producer *p = arg;
-    tevent_threaded_schedule_immediate(p->tctx, p->im, wrapped_handler,
-                                       p->run);
+    tevent_threaded_schedule_immediate(p->tctx, p->im, wrapped_handler, p->run);
     return NULL;
 }
 

@@ -193,7 +193,6 @@ struct flood {
     pthread_t id;
 };
 
-
 static void flood_handler(struct tevent_context *ev,
                           struct tevent_immediate *im, void *private_data)
 {
@@ -384,8 +383,7 @@ static void test_keeps_loop_wait_running(void **state)
 static char last_log[256];
 
 static void capture_debug(void *context, enum tevent_debug_level level,
-                          const char *fmt, va_list ap)
-    PRINTF_ATTRIBUTE(3, 0);
+                          const char *fmt, va_list ap) PRINTF_ATTRIBUTE(3, 0);
 static void capture_debug(void *context, enum tevent_debug_level level,
                           const char *fmt, va_list ap)
 {

@@ -110,10 +110,10 @@ static void h_after_use(struct tevent_context *wrap_ev, void *state,
     hook(AFTER_USE, wrap_ev, state, main_ev)->location = location;
 }
 
-static void fd_hook(enum what what, struct tevent_context *wrap_ev,
-                    void *state, struct tevent_context *main_ev,
-                    struct tevent_fd *fde, uint16_t flags,
-                    const char *handler_name, const char *location)
+static void fd_hook(enum what what, struct tevent_context *wrap_ev, void *state,
+                    struct tevent_context *main_ev, struct tevent_fd *fde,
+                    uint16_t flags, const char *handler_name,
+                    const char *location)
 {
     struct entry *e = hook(what, wrap_ev, state, main_ev);
     e->object = fde;
@@ -208,8 +208,8 @@ static void signal_hook(enum what what, struct tevent_context *wrap_ev,
 
 static void h_before_signal(struct tevent_context *w, void *s,
                             struct tevent_context *m, struct tevent_signal *se,
-                            int signum, int count, void *siginfo,
-                            const char *h, const char *l)
+                            int signum, int count, void *siginfo, const char *h,
+                            const char *l)
 {
     (void)siginfo;
     signal_hook(BEFORE_SIGNAL, w, s, m, se, signum, count, h, l);
@@ -358,8 +358,8 @@ static int setup(void **state)
 
     f->mem = talloc_new(f);
     f->ev = test_context(f->mem);
-    f->wrap = tevent_context_wrapper_create(f->ev, f->mem, &test_ops,
-                                            &f->state, struct my_state);
+    f->wrap = tevent_context_wrapper_create(f->ev, f->mem, &test_ops, &f->state,
+                                            struct my_state);
     assert_non_null(f->wrap);
     assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, f->sock), 0);
     reset_log();
@@ -447,9 +447,8 @@ static void test_create_refused(void **state)
     tevent_set_debug(ev2, capture_fatal, NULL);
     tevent_loop_allow_nesting(ev2);
     errno = 0;
-    assert_null(_tevent_context_wrapper_create(ev2, f->mem, &test_ops, &s2,
-                                               sizeof(*s2), "struct my_state",
-                                               "there"));
+    assert_null(_tevent_context_wrapper_create(
+        ev2, f->mem, &test_ops, &s2, sizeof(*s2), "struct my_state", "there"));
     assert_int_equal(errno, EINVAL);
     assert_string_equal(fatal_log, "_tevent_context_wrapper_create: there() "
                                    "conflicts with nesting\n");
@@ -503,8 +502,8 @@ static void test_fd_hooks(void **state)
 
     current = f;
     tevent_set_trace_fd_callback(f->ev, trace_fd, NULL);
-    fde = tevent_add_fd(f->wrap, f->mem, f->sock[1], TEVENT_FD_READ,
-                        fd_handler, f);
+    fde = tevent_add_fd(f->wrap, f->mem, f->sock[1], TEVENT_FD_READ, fd_handler,
+                        f);
     assert_non_null(fde);
     assert_int_equal(write(f->sock[0], "x", 1), 1);
     assert_int_equal(tevent_loop_once(f->ev), 0);
@@ -755,9 +754,8 @@ static void test_use_inside_handler(void **state)
     struct my_state *s2;
     struct nested n = {.f = f};
     struct tevent_immediate *im = tevent_create_immediate(f->mem);
-    static const enum what expected[] = {BEFORE_IMMEDIATE, BEFORE_USE,
-                                         AFTER_USE,        BEFORE_USE,
-                                         AFTER_IMMEDIATE};
+    static const enum what expected[] = {
+        BEFORE_IMMEDIATE, BEFORE_USE, AFTER_USE, BEFORE_USE, AFTER_IMMEDIATE};
 
     n.other = tevent_context_wrapper_create(f->ev, f->mem, &test_ops, &s2,
                                             struct my_state);
@@ -798,8 +796,8 @@ static void must_not_run_immediate(struct tevent_context *ev,
 }
 
 static void must_not_run_signal(struct tevent_context *ev,
-                                struct tevent_signal *se, int signum,
-                                int count, void *siginfo, void *private_data)
+                                struct tevent_signal *se, int signum, int count,
+                                void *siginfo, void *private_data)
 {
     (void)ev, (void)se, (void)signum, (void)count, (void)siginfo,
         (void)private_data;
@@ -902,8 +900,7 @@ static void test_free_wrapper_in_handler(void **state)
 }
 
 static void double_free_handler(struct tevent_context *ev,
-                                struct tevent_immediate *im,
-                                void *private_data)
+                                struct tevent_immediate *im, void *private_data)
 {
     (void)im;
     (void)private_data;
@@ -923,8 +920,7 @@ static void test_double_free_in_handler(void **state)
 }
 
 static void free_parent_handler(struct tevent_context *ev,
-                                struct tevent_immediate *im,
-                                void *private_data)
+                                struct tevent_immediate *im, void *private_data)
 {
     (void)ev;
     (void)im;
