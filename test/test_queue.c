@@ -16,6 +16,10 @@
 
 #include "test_util.h"
 
+#if defined(TEST_WITH_TEVENT_014_HEADER) && defined(TEVENT_FD_ERROR)
+#error "this build is meant to use Debian's 0.14.1 tevent.h"
+#endif
+
 /* ------------------------------------------------------------------ */
 /* A trivial request type and a log of the triggers that ran. */
 
@@ -479,6 +483,37 @@ static void test_stop_start(void **state)
     flush(ev);
     assert_int_equal(log.n, 2);
     assert_int_equal(tevent_queue_length(q), 2);
+    talloc_free(mem);
+}
+
+static void log_immediate(struct tevent_context *ev,
+                          struct tevent_immediate *im, void *private_data)
+{
+    struct log *log = private_data;
+    (void)ev;
+    (void)im;
+    log->ids[log->n] = 99;
+    log->phases[log->n] = log->phase;
+    log->n++;
+}
+
+/* start on a running queue does not even reschedule the pending trigger:
+ * it keeps its place before an immediate scheduled after it. */
+static void test_start_running(void **state)
+{
+    TALLOC_CTX *mem = talloc_new(NULL);
+    struct tevent_context *ev = test_context(mem);
+    struct tevent_queue *q = tevent_queue_create(mem, "q");
+    struct tevent_immediate *im = tevent_create_immediate(mem);
+    struct log log = {0};
+    (void)state;
+
+    assert_true(tevent_queue_add(q, ev, job_create(mem, 0), log_trigger, &log));
+    tevent_schedule_immediate(im, ev, log_immediate, &log);
+    tevent_queue_start(q);
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_log(&log, 2, (int[]){0, 99}, (int[]){0, 0});
     talloc_free(mem);
 }
 
@@ -1177,6 +1212,7 @@ int main(void)
         cmocka_unit_test(test_free_queue),
         cmocka_unit_test(test_free_queue_pending),
         cmocka_unit_test(test_stop_start),
+        cmocka_unit_test(test_start_running),
         cmocka_unit_test(test_null_trigger),
         cmocka_unit_test(test_optimize_empty_direct),
         cmocka_unit_test(test_optimize_empty_with_callback),
