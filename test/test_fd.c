@@ -42,6 +42,9 @@ static bool fd_is_open(int fd)
     return fcntl(fd, F_GETFD) != -1 || errno != EBADF;
 }
 
+/* Handler calls of all fdes of the running test. */
+static int g_calls;
+
 /* What one fde's handler saw. */
 struct rec {
     int calls;
@@ -55,6 +58,7 @@ static void rec_handler(struct tevent_context *ev, struct tevent_fd *fde,
                         uint16_t flags, void *private_data)
 {
     struct rec *r = private_data;
+    g_calls++;
     r->calls++;
     r->flags = flags;
     r->ev = ev;
@@ -86,10 +90,15 @@ static void run_for(struct tevent_context *ev, int msec)
     }
 }
 
-/* One iteration that must not block (something is ready). */
-static void loop_once_ok(struct tevent_context *ev)
+/* Iterates until some handler ran (poll_mt may first spend iterations on
+ * its own wakeups), and checks that one iteration ran exactly one. */
+static void step(struct tevent_context *ev)
 {
-    assert_int_equal(tevent_loop_once(ev), 0);
+    int before = g_calls;
+    for (int i = 0; i < 8 && g_calls == before; i++) {
+        assert_int_equal(tevent_loop_once(ev), 0);
+    }
+    assert_int_equal(g_calls, before + 1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -155,7 +164,7 @@ static void test_read_dispatch(void **unused)
     assert_int_equal(r.calls, 0);
 
     write_byte(sv[1]);
-    loop_once_ok(ev);
+    step(ev);
     assert_int_equal(r.calls, 1);
     assert_int_equal(r.flags, TEVENT_FD_READ);
     assert_ptr_equal(r.ev, ev);
@@ -163,7 +172,7 @@ static void test_read_dispatch(void **unused)
     assert_ptr_equal(r.private_data, &r);
 
     /* Level triggered: still readable, called again. */
-    loop_once_ok(ev);
+    step(ev);
     assert_int_equal(r.calls, 2);
 
     talloc_free(mem);
@@ -183,7 +192,7 @@ static void test_write_dispatch(void **unused)
     struct tevent_fd *fde =
         tevent_add_fd(ev, mem, sv[0], TEVENT_FD_WRITE, rec_handler, &r);
     assert_non_null(fde);
-    loop_once_ok(ev);
+    step(ev);
     assert_int_equal(r.calls, 1);
     assert_int_equal(r.flags, TEVENT_FD_WRITE);
 
@@ -191,17 +200,17 @@ static void test_write_dispatch(void **unused)
     tevent_fd_set_flags(fde, TEVENT_FD_READ | TEVENT_FD_WRITE);
     assert_int_equal(tevent_fd_get_flags(fde),
                      TEVENT_FD_READ | TEVENT_FD_WRITE);
-    loop_once_ok(ev);
+    step(ev);
     assert_int_equal(r.calls, 2);
     assert_int_equal(r.flags, TEVENT_FD_WRITE);
 
     write_byte(sv[1]);
-    loop_once_ok(ev);
+    step(ev);
     assert_int_equal(r.calls, 3);
     assert_int_equal(r.flags, TEVENT_FD_READ | TEVENT_FD_WRITE);
 
     tevent_fd_set_flags(fde, TEVENT_FD_READ);
-    loop_once_ok(ev);
+    step(ev);
     assert_int_equal(r.calls, 4);
     assert_int_equal(r.flags, TEVENT_FD_READ);
 
@@ -227,7 +236,7 @@ static void test_flags_zero_inactive(void **unused)
     assert_int_equal(r.calls, 0);
 
     tevent_fd_set_flags(fde, TEVENT_FD_READ);
-    loop_once_ok(ev);
+    step(ev);
     assert_int_equal(r.calls, 1);
     assert_int_equal(r.flags, TEVENT_FD_READ);
 
@@ -235,8 +244,10 @@ static void test_flags_zero_inactive(void **unused)
     run_for(ev, 30);
     assert_int_equal(r.calls, 1);
 
-    /* An inactive fde does not keep tevent_loop_wait() running. */
+#ifdef TEVENT_FD_ERROR
+    /* An inactive fde does not keep tevent_loop_wait() running (0.15+). */
     assert_int_equal(tevent_loop_wait(ev), 0);
+#endif
 
     talloc_free(mem);
     close(sv[0]);
@@ -420,6 +431,7 @@ static void self_free_handler(struct tevent_context *ev, struct tevent_fd *fde,
     struct self_free *s = private_data;
     (void)ev;
     (void)flags;
+    g_calls++;
     s->calls++;
     s->free_ret = talloc_free(fde);
     s->close_calls_during_free = g_close_log->n;
@@ -447,7 +459,7 @@ static void test_free_in_own_handler(void **unused)
     probe->freed = &s.memory_freed;
     talloc_set_destructor(probe, free_probe_destructor);
 
-    loop_once_ok(ev);
+    step(ev);
     assert_int_equal(s.calls, 1);
     /* Deferred: talloc_free() fails, the close function runs at once,
      * the memory goes when the handler has returned. */
@@ -480,6 +492,7 @@ static void free_other_handler(struct tevent_context *ev,
     (void)ev;
     (void)fde;
     (void)flags;
+    g_calls++;
     f->calls++;
     if (f->victim != NULL) {
         assert_int_equal(talloc_free(f->victim), 0);
@@ -509,7 +522,7 @@ static void test_free_other_in_handler(void **unused)
     a.victim = fb;
     b.victim = fa;
     for (int i = 0; i < 4; i++) {
-        loop_once_ok(ev);
+        step(ev);
     }
     assert_int_equal(a.calls + b.calls, 4);
     assert_true(a.calls == 0 || b.calls == 0);
@@ -541,6 +554,7 @@ static void multi_handler(struct tevent_context *ev, struct tevent_fd *fde,
     struct multi_fde *mf = private_data;
     (void)ev;
     (void)fde;
+    g_calls++;
     assert_true(mf->m->n < 64);
     mf->m->order[mf->m->n] = mf->id;
     mf->m->flags[mf->m->n] = flags;
@@ -578,7 +592,7 @@ static void test_same_fd_round_robin(void **unused)
         assert_non_null(fde[i]);
     }
     for (int i = 0; i < 4 * NFDE; i++) {
-        loop_once_ok(ev);
+        step(ev);
     }
     assert_int_equal(m.n, 4 * NFDE);
     assert_rounds(&m, NFDE);
@@ -591,7 +605,7 @@ static void test_same_fd_round_robin(void **unused)
     talloc_free(fde[NFDE - 1]);
     m.n = 0;
     for (int i = 0; i < 3 * (NFDE - 2); i++) {
-        loop_once_ok(ev);
+        step(ev);
     }
     assert_rounds(&m, NFDE - 2);
     for (int i = 0; i < m.n; i++) {
@@ -603,7 +617,7 @@ static void test_same_fd_round_robin(void **unused)
     tevent_fd_set_flags(fde[2], 0);
     m.n = 0;
     for (int i = 0; i < 3; i++) {
-        loop_once_ok(ev);
+        step(ev);
     }
     for (int i = 0; i < m.n; i++) {
         assert_int_equal(m.order[i], 3);
@@ -635,7 +649,7 @@ static void test_same_fd_mixed_flags(void **unused)
 
     /* Only writable: the two fdes that want WRITE alternate. */
     for (int i = 0; i < 6; i++) {
-        loop_once_ok(ev);
+        step(ev);
     }
     assert_rounds(&m, 2);
     for (int i = 0; i < m.n; i++) {
@@ -647,7 +661,7 @@ static void test_same_fd_mixed_flags(void **unused)
     write_byte(sv[1]);
     m.n = 0;
     for (int i = 0; i < 9; i++) {
-        loop_once_ok(ev);
+        step(ev);
     }
     assert_rounds(&m, 3);
     for (int i = 0; i < m.n; i++) {
@@ -677,7 +691,7 @@ static void test_hangup_read(void **unused)
     assert_non_null(fde);
     /* A pipe whose writer is gone reports only a hang-up. */
     close(p[1]);
-    loop_once_ok(ev);
+    step(ev);
     assert_int_equal(r.calls, 1);
     assert_int_equal(r.flags, TEVENT_FD_READ);
 
@@ -699,11 +713,9 @@ static void test_hangup_write_only(void **unused)
     assert_non_null(fde);
     close(sv[1]);
     /* The error is not reported: WRITE is dropped instead. */
-    loop_once_ok(ev);
-    assert_int_equal(r.calls, 0);
-    assert_int_equal(tevent_fd_get_flags(fde), 0);
     run_for(ev, 30);
     assert_int_equal(r.calls, 0);
+    assert_int_equal(tevent_fd_get_flags(fde), 0);
 
     talloc_free(mem);
     close(sv[0]);
@@ -730,7 +742,7 @@ static void test_hangup_write_only_with_reader(void **unused)
     assert_non_null(fwr);
     close(sv[1]);
     for (int i = 0; i < 4; i++) {
-        loop_once_ok(ev);
+        step(ev);
     }
     assert_int_equal(rd.calls, 4);
     assert_int_equal(rd.flags, TEVENT_FD_READ);
@@ -761,7 +773,7 @@ static void test_error_only(void **unused)
     assert_int_equal(r.calls, 0);
 
     close(sv[1]);
-    loop_once_ok(ev);
+    step(ev);
     assert_int_equal(r.calls, 1);
     assert_int_equal(r.flags, TEVENT_FD_ERROR);
 
@@ -783,7 +795,7 @@ static void test_error_with_read_write(void **unused)
         ev, mem, p[0], TEVENT_FD_READ | TEVENT_FD_ERROR, rec_handler, &r);
     assert_non_null(fde);
     close(p[1]);
-    loop_once_ok(ev);
+    step(ev);
     assert_int_equal(r.calls, 1);
     assert_int_equal(r.flags, TEVENT_FD_READ | TEVENT_FD_ERROR);
     talloc_free(fde);
@@ -796,7 +808,7 @@ static void test_error_with_read_write(void **unused)
     assert_non_null(fde);
     close(p[0]);
     r.calls = 0;
-    loop_once_ok(ev);
+    step(ev);
     assert_int_equal(r.calls, 1);
     assert_int_equal(r.flags, TEVENT_FD_WRITE | TEVENT_FD_ERROR);
 
@@ -826,7 +838,7 @@ static void test_fairness_two_fds(void **unused)
     }
     /* Always-ready fds take turns. */
     for (int i = 0; i < 15; i++) {
-        loop_once_ok(ev);
+        step(ev);
     }
     assert_int_equal(m.n, 15);
     assert_rounds(&m, 3);
@@ -897,7 +909,7 @@ static void test_closed_fd_is_disarmed(void **unused)
         run_for(ev, 30);
     } else {
         assert_int_equal(tevent_fd_get_flags(fde), TEVENT_FD_READ);
-        loop_once_ok(ev);
+        assert_int_equal(tevent_loop_once(ev), 0);
         assert_int_equal(tevent_fd_get_flags(fde), 0);
         char expect[64];
         snprintf(expect, sizeof(expect), "POLLNVAL on fde[%p] fd[%d]",
@@ -905,11 +917,15 @@ static void test_closed_fd_is_disarmed(void **unused)
         int i = find_msg(&dlog, expect);
         assert_true(i >= 0);
         assert_int_equal(dlog.levels[i], TEVENT_DEBUG_ERROR);
-        /* No handler ran in that iteration: the slot is then reported as
-         * dangling too. */
+        /* When no handler ran in that iteration (poll_mt's wakeup fd is
+         * pending here), the slot is then reported as dangling too. */
         i = find_msg(&dlog, "POLLNVAL on dangling fd[");
-        assert_true(i >= 0);
-        assert_int_equal(dlog.levels[i], TEVENT_DEBUG_WARNING);
+        if (strcmp(test_backend(), "poll") == 0) {
+            assert_true(i >= 0);
+            assert_int_equal(dlog.levels[i], TEVENT_DEBUG_WARNING);
+        } else {
+            assert_int_equal(i, -1);
+        }
         run_for(ev, 30);
     }
     assert_int_equal(r.calls, 0);
@@ -918,8 +934,14 @@ static void test_closed_fd_is_disarmed(void **unused)
     tevent_fd_set_flags(fde, TEVENT_FD_READ);
     assert_int_equal(tevent_fd_get_flags(fde), 0);
     talloc_free(fde);
-    assert_int_equal(clog.n, 1);
-    assert_null(clog.ev);
+    if (backend_is_epoll()) {
+        /* Detached before tevent_fd_set_close_fn() could store it. */
+        assert_int_equal(clog.n, 0);
+    } else {
+        assert_int_equal(clog.n, 1);
+        assert_null(clog.ev);
+        assert_int_equal(clog.fd, p[0]);
+    }
 
     talloc_free(mem);
 }
