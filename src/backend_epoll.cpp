@@ -5,9 +5,9 @@
 // The kernel accepts one registration per fd, but tevent allows any number
 // of fdes on the same fd.  Such fdes form a group: the primary fde holds
 // the registration (epoll data = primary, interest = union of the group's
-// flags) and the list of all members in round-robin order (fd.hpp's
-// tevent_fd::Mpx).  A per-context table indexed by fd remembers which
-// primary is registered, so finding the group for a new fde is O(1).
+// flags) and the list of all members in round-robin order
+// (tevent_fd::Mpx in core.hpp).  A per-context table indexed by fd remembers
+// which primary is registered, so finding the group for a new fde is O(1).
 //
 // Failing epoll calls "panic": the state is freed and, for the "standard"
 // backend, a fallback switches the context to poll; plain "epoll" aborts.
@@ -38,7 +38,7 @@ const char kFdeName[] = "struct tevent_fd";
 
 // fde->additional_flags: an error/hang-up was seen on the fd (sticky, set
 // on every member of the group).
-constexpr uint64_t kGotError = 1U << 1;
+constexpr uint64_t kGotError = 1;
 
 using PanicFallback = bool (*)(tevent_context *ev, bool replay);
 

@@ -62,10 +62,13 @@ bool fallback_to_poll(tevent_context *ev, bool replay)
 int std_loop_once(tevent_context *ev, const char *location)
 {
     StdGlue *glue = glue_of(ev);
+    FrameScope scope(ev);
     int ret = glue->epoll_ops->loop_once(ev, location);
-    if (glue->epoll_ops != nullptr || !glue->fallback_replay) {
-        // Still on epoll, or the failure came from changing an fde and a
-        // handler already ran in this iteration.
+    if (scope.ev_freed() || glue->epoll_ops != nullptr ||
+        !glue->fallback_replay) {
+        // A handler freed the context, we are still on epoll, or the
+        // failure came from changing an fde and a handler already ran in
+        // this iteration.
         return ret;
     }
     return glue->poll_ops->loop_once(ev, location);
@@ -74,8 +77,9 @@ int std_loop_once(tevent_context *ev, const char *location)
 int std_loop_wait(tevent_context *ev, const char *location)
 {
     StdGlue *glue = glue_of(ev);
+    FrameScope scope(ev);
     int ret = glue->epoll_ops->loop_wait(ev, location);
-    if (glue->epoll_ops != nullptr) {
+    if (scope.ev_freed() || glue->epoll_ops != nullptr) {
         return ret;
     }
     return glue->poll_ops->loop_wait(ev, location);
