@@ -105,6 +105,16 @@ int init_globals()
     return pthread_once(&g_atfork_once, prepare_atfork);
 }
 
+// Freeing (unlike tevent_re_initialise) also ends the loop calls running
+// on the context.
+int talloc_destructor(tevent_context *ev)
+{
+    for (LoopFrame *f = ev->loop_frames; f != nullptr; f = f->outer) {
+        f->ev_freed = true;
+    }
+    return context_destructor(ev);
+}
+
 int context_constructor(tevent_context *ev)
 {
     int ret = init_globals();
@@ -119,12 +129,10 @@ int context_constructor(tevent_context *ev)
         MutexLock lock(&g_contexts_mutex);
         g_contexts.push_front(ev);
     }
-    talloc_set_destructor(ev, context_destructor);
+    talloc_set_destructor(ev, talloc_destructor);
     return 0;
 }
 
-// Nesting check and begin hook shared by loop_once and loop_until.
-// Returns false (with *ret set) if the loop must not run.
 void abort_nesting(tevent_context *ev, const char *location)
 {
     const char *reason =
@@ -145,7 +153,7 @@ int nesting_hook(tevent_context *ev, bool begin, void **stack_ptr,
                                begin, static_cast<void *>(stack_ptr), location);
 }
 
-// Runs body() between the nesting bookkeeping of one loop entry point.
+// Runs body(scope) between the nesting bookkeeping of one loop entry point.
 template <class Body>
 int with_nesting(tevent_context *ev, const char *location, Body body)
 {
@@ -159,7 +167,11 @@ int with_nesting(tevent_context *ev, const char *location, Body body)
     }
     int ret = nesting_hook(ev, true, &stack_ptr, location);
     if (ret == 0) {
-        ret = body();
+        FrameScope scope(ev);
+        ret = body(scope);
+        if (scope.ev_freed()) {
+            return ret;
+        }
         int end = nesting_hook(ev, false, &stack_ptr, location);
         if (end != 0) {
             ret = end;
@@ -318,10 +330,12 @@ uint32_t set_wait_timeout(tevent_context *ev, uint32_t secs)
 
 int loop_once(tevent_context *ev, const char *location)
 {
-    return with_nesting(ev, location, [&] {
+    return with_nesting(ev, location, [&](const FrameScope &scope) {
         trace_point(ev, TEVENT_TRACE_BEFORE_LOOP_ONCE);
         int ret = ev->ops->loop_once(ev, location);
-        trace_point(ev, TEVENT_TRACE_AFTER_LOOP_ONCE);
+        if (!scope.ev_freed()) {
+            trace_point(ev, TEVENT_TRACE_AFTER_LOOP_ONCE);
+        }
         call_depth_notify(TEVENT_CALL_FLOW_REQ_RESET, nullptr, 0,
                           "_tevent_loop_once");
         return ret;
@@ -331,11 +345,14 @@ int loop_once(tevent_context *ev, const char *location)
 int loop_until(tevent_context *ev, bool (*finished)(void *), void *pd,
                const char *location)
 {
-    return with_nesting(ev, location, [&] {
+    return with_nesting(ev, location, [&](const FrameScope &scope) {
         int ret = 0;
         while (!finished(pd)) {
             trace_point(ev, TEVENT_TRACE_BEFORE_LOOP_ONCE);
             ret = ev->ops->loop_once(ev, location);
+            if (scope.ev_freed()) {
+                break;
+            }
             trace_point(ev, TEVENT_TRACE_AFTER_LOOP_ONCE);
             if (ret != 0) {
                 break;
@@ -366,8 +383,12 @@ bool have_events(tevent_context *ev)
 
 int common_loop_wait(tevent_context *ev, const char *location)
 {
+    FrameScope scope(ev);
     while (have_events(ev)) {
         int ret = loop_once(ev, location);
+        if (scope.ev_freed()) {
+            return ret;
+        }
         if (ret != 0) {
             debug(ev, TEVENT_DEBUG_FATAL,
                   "_tevent_loop_once() failed: %d - %s\n", ret,

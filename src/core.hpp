@@ -118,6 +118,14 @@ struct TimerHeap {
     size_t capacity = 0;
 };
 
+// A loop call or handler dispatch running on a context (nested ones chain,
+// innermost first).  A handler may free the context: its destructor flags
+// every frame so that the callers return without touching it again.
+struct LoopFrame {
+    LoopFrame *outer = nullptr;
+    bool ev_freed = false;
+};
+
 } // namespace tev
 
 // ---------------------------------------------------------------------------
@@ -280,12 +288,41 @@ struct tevent_context {
 
     struct timeval wait_timeout = {30, 0};
 
+    tev::LoopFrame *loop_frames = nullptr; // innermost running loop call
+
     // Process-wide list of contexts, for fork handling.
     tevent_context *prev = nullptr, *next = nullptr;
 };
 
 namespace tev
 {
+
+// Registers a frame on ev for the lifetime of a scope.  Whatever looks at
+// ev again after running a handler holds one.
+class FrameScope
+{
+  public:
+    explicit FrameScope(tevent_context *ev) : ev_(ev)
+    {
+        frame_.outer = ev->loop_frames;
+        ev->loop_frames = &frame_;
+    }
+    ~FrameScope()
+    {
+        if (!frame_.ev_freed) {
+            ev_->loop_frames = frame_.outer;
+        }
+    }
+    FrameScope(const FrameScope &) = delete;
+    FrameScope &operator=(const FrameScope &) = delete;
+
+    // True once a handler freed the context: it must not be touched.
+    bool ev_freed() const { return frame_.ev_freed; }
+
+  private:
+    tevent_context *ev_;
+    LoopFrame frame_;
+};
 
 // Debug messages below the context's max level cost one comparison.
 inline bool debug_enabled(const tevent_context *ev, tevent_debug_level level)

@@ -133,7 +133,13 @@ int common_invoke_immediate_handler(tevent_immediate *im, bool *removed)
                                             cur.schedule_location);
     }
     trace_immediate(cur.event_ctx, im, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
+    FrameScope scope(ev);
     cur.handler(handler_ev, im, cur.private_data);
+    if (scope.ev_freed()) {
+        // The handler freed the context: its deferred DETACH has no
+        // receiver any more.
+        im->detach_ev_ctx = nullptr;
+    }
     if (glue != nullptr) {
         glue->ops->after_immediate_handler(glue->wrap_ev, glue->private_state,
                                            glue->main_ev, im, cur.handler_name,

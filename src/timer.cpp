@@ -277,7 +277,12 @@ int common_invoke_timer_handler(tevent_timer *te, struct timeval current_time,
             te->next_event, current_time, te->handler_name, te->location);
     }
     trace_timer(ev, te, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
+    FrameScope scope(ev);
     te->handler(handler_ev, te, current_time, te->private_data);
+    if (scope.ev_freed()) {
+        // The handler freed the context: nothing left to report to.
+        te->event_ctx = nullptr;
+    }
     if (glue != nullptr) {
         glue->ops->after_timer_handler(
             glue->wrap_ev, glue->private_state, glue->main_ev, te,
