@@ -19,12 +19,10 @@
 
 #include "test_util.h"
 
-static const char *const backends[] = {"epoll", "poll", "poll_mt",
-                                       "standard"};
+static const char *const backends[] = {"epoll", "poll", "poll_mt", "standard"};
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
 
-static struct tevent_context *backend_context(TALLOC_CTX *mem,
-                                              const char *name)
+static struct tevent_context *backend_context(TALLOC_CTX *mem, const char *name)
 {
     struct tevent_context *ev = tevent_context_init_byname(mem, name);
     assert_non_null(ev);
@@ -143,15 +141,13 @@ static void check_order(const char *name)
     assert_int_equal(pipe(p), 0);
     write_byte(p[1]);
 
+    assert_non_null(tevent_add_fd(ev, mem, p[0], TEVENT_FD_READ, log_fd, &log));
     assert_non_null(
-        tevent_add_fd(ev, mem, p[0], TEVENT_FD_READ, log_fd, &log));
-    assert_non_null(tevent_add_timer(ev, mem, tevent_timeval_current(),
-                                     log_timer, &log));
+        tevent_add_timer(ev, mem, tevent_timeval_current(), log_timer, &log));
     struct tevent_immediate *im = tevent_create_immediate(mem);
     assert_non_null(im);
     tevent_schedule_immediate(im, ev, log_immediate, &log);
-    assert_non_null(
-        tevent_add_signal(ev, mem, SIGUSR1, 0, log_signal, &log));
+    assert_non_null(tevent_add_signal(ev, mem, SIGUSR1, 0, log_signal, &log));
     assert_int_equal(raise(SIGUSR1), 0);
     tevent_set_trace_callback(ev, log_trace, &log);
 
@@ -333,8 +329,8 @@ static void check_fork(const char *name)
 
     /* The parent still gets both of its fds. */
     bool timeout = false;
-    assert_non_null(tevent_add_timer(
-        ev, mem, tevent_timeval_current_ofs(2, 0), set_flag, &timeout));
+    assert_non_null(tevent_add_timer(ev, mem, tevent_timeval_current_ofs(2, 0),
+                                     set_flag, &timeout));
     write_byte(p[1]);
     write_byte(q[1]);
     while (log.n < 2 && !timeout) {

@@ -189,10 +189,10 @@ static void test_custom_backend(void **state)
     assert_int_equal(g_custom_inits, inits + 1);
     assert_false(tevent_signal_support(ev));
 
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_current_ofs(0, 5000),
-                                     timer_handler, ID('T')));
-    assert_non_null(
-        tevent_add_timer(ev, ev, tevent_timeval_zero(), timer_handler, ID('Z')));
+    assert_non_null(tevent_add_timer(
+        ev, ev, tevent_timeval_current_ofs(0, 5000), timer_handler, ID('T')));
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
+                                     timer_handler, ID('Z')));
     tevent_schedule_immediate(im, ev, imm_handler, ID('I'));
 
     const char *location;
@@ -204,8 +204,8 @@ static void test_custom_backend(void **state)
     assert_ptr_equal(g_handler_ev, ev);
 
     /* The common fd bookkeeping works, too (no OS registration). */
-    struct tevent_fd *fde = tevent_add_fd(ev, ev, 0, TEVENT_FD_READ,
-                                          fd_handler, NULL);
+    struct tevent_fd *fde =
+        tevent_add_fd(ev, ev, 0, TEVENT_FD_READ, fd_handler, NULL);
     assert_non_null(fde);
     assert_int_equal(tevent_fd_get_flags(fde), TEVENT_FD_READ);
     tevent_fd_set_flags(fde, TEVENT_FD_WRITE);
@@ -253,7 +253,8 @@ static void test_init_byname(void **state)
 {
     const char *names[] = {"standard", "epoll", "poll_mt", "poll"};
     for (size_t i = 0; i < 4; i++) {
-        struct tevent_context *ev = tevent_context_init_byname(*state, names[i]);
+        struct tevent_context *ev =
+            tevent_context_init_byname(*state, names[i]);
         assert_non_null(ev);
         assert_int_equal(talloc_free(ev), 0);
         assert_non_null(tevent_find_ops_byname(names[i]));
@@ -325,8 +326,8 @@ static void test_init_ops_frees_additional_data(void **state)
     assert_non_null(ev);
     assert_true(freed);
     /* And the context works. */
-    assert_non_null(
-        tevent_add_timer(ev, ev, tevent_timeval_zero(), timer_handler, ID('T')));
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
+                                     timer_handler, ID('T')));
     assert_int_equal(tevent_loop_once(ev), 0);
     assert_string_equal(g_runs, "T");
 }
@@ -347,8 +348,8 @@ static void test_talloc_names_and_parents(void **state)
 
     struct tevent_timer *te1 = tevent_add_timer(
         ev, other, tevent_timeval_zero(), timer_handler, ID('T'));
-    struct tevent_timer *te2 = tevent_add_timer(
-        ev, NULL, tevent_timeval_zero(), timer_handler, ID('U'));
+    struct tevent_timer *te2 = tevent_add_timer(ev, NULL, tevent_timeval_zero(),
+                                                timer_handler, ID('U'));
     assert_non_null(talloc_get_type(te1, struct tevent_timer));
     assert_non_null(talloc_get_type(te2, struct tevent_timer));
     assert_ptr_equal(talloc_parent(te1), other);
@@ -388,8 +389,8 @@ struct closed {
 static void record_close(struct tevent_context *ev, struct tevent_fd *fde,
                          int fd, void *private_data)
 {
-    struct closed *c = talloc_get_type_abort(
-        talloc_parent(talloc_parent(fde)), struct closed);
+    struct closed *c =
+        talloc_get_type_abort(talloc_parent(talloc_parent(fde)), struct closed);
     c->calls += 1;
     c->ev = ev;
     c->fd = fd;
@@ -408,8 +409,8 @@ static void test_free_context_with_pending_events(void **state)
     assert_int_equal(write(fds[1], "x", 1), 1);
 
     /* Events living elsewhere... */
-    struct tevent_timer *te = tevent_add_timer(
-        ev, other, tevent_timeval_zero(), timer_handler, ID('T'));
+    struct tevent_timer *te = tevent_add_timer(ev, other, tevent_timeval_zero(),
+                                               timer_handler, ID('T'));
     struct tevent_immediate *im = tevent_create_immediate(other);
     struct tevent_fd *fde =
         tevent_add_fd(ev, other, fds[0], TEVENT_FD_READ, fd_handler, ID('F'));
@@ -419,9 +420,9 @@ static void test_free_context_with_pending_events(void **state)
     tevent_schedule_immediate(im, ev, imm_handler, ID('I'));
     tevent_fd_set_close_fn(fde, record_close);
     /* ...and on the context itself. */
-    watch_free(tevent_add_timer(ev, ev, tevent_timeval_zero(), timer_handler,
-                                ID('t')),
-               &te_on_ev_freed);
+    watch_free(
+        tevent_add_timer(ev, ev, tevent_timeval_zero(), timer_handler, ID('t')),
+        &te_on_ev_freed);
     struct tevent_immediate *im2 = tevent_create_immediate(ev);
     tevent_schedule_immediate(im2, ev, imm_handler, ID('i'));
     watch_free(im2, &im_on_ev_freed);
@@ -494,8 +495,18 @@ static void free_context_fd(struct tevent_context *ev, struct tevent_fd *fde,
     g_doomed = NULL;
 }
 
-/* Each handler kind frees its own context; the event itself is a child of
- * that context, so it is busy while its parent goes away. */
+/* The context to free, allocated on mem_ctx; the events whose handlers
+ * free it go on the context itself or, with `elsewhere`, on other. */
+static TALLOC_CTX *doomed_context(TALLOC_CTX *mem_ctx, TALLOC_CTX *other,
+                                  bool elsewhere, bool *freed)
+{
+    g_doomed = test_context(mem_ctx);
+    watch_free(g_doomed, freed);
+    return elsewhere ? other : (TALLOC_CTX *)g_doomed;
+}
+
+/* Each handler kind frees the context it runs on, while further events
+ * are pending; the loop returns and touches nothing of it afterwards. */
 static void test_free_context_in_handler(void **state)
 {
     TALLOC_CTX *other = talloc_new(*state);
@@ -505,40 +516,52 @@ static void test_free_context_in_handler(void **state)
     assert_int_equal(pipe(idle), 0);
     assert_int_equal(write(fds[1], "x", 1), 1);
 
-    g_doomed = test_context(*state);
-    watch_free(g_doomed, &freed);
-    assert_non_null(tevent_add_timer(g_doomed, g_doomed, tevent_timeval_zero(),
-                                     free_context_timer, ID('T')));
-    assert_non_null(tevent_add_timer(g_doomed, other, tevent_timeval_zero(),
-                                     timer_handler, ID('X')));
-    assert_int_equal(tevent_loop_once(g_doomed), 0);
-    assert_null(g_doomed);
-    assert_true(freed);
+    for (int elsewhere = 0; elsewhere < 2; elsewhere++) {
+        TALLOC_CTX *parent = doomed_context(*state, other, elsewhere, &freed);
+        assert_non_null(tevent_add_timer(g_doomed, parent,
+                                         tevent_timeval_zero(),
+                                         free_context_timer, ID('T')));
+        assert_non_null(tevent_add_timer(g_doomed, other, tevent_timeval_zero(),
+                                         timer_handler, ID('X')));
+        assert_int_equal(tevent_loop_once(g_doomed), 0);
+        assert_null(g_doomed);
+        assert_true(freed);
 
-    g_doomed = test_context(*state);
-    watch_free(g_doomed, &freed);
-    struct tevent_immediate *im = tevent_create_immediate(g_doomed);
-    assert_non_null(im);
-    tevent_schedule_immediate(im, g_doomed, free_context_immediate, ID('I'));
-    struct tevent_immediate *im2 = tevent_create_immediate(other);
-    assert_non_null(im2);
-    tevent_schedule_immediate(im2, g_doomed, imm_handler, ID('X'));
-    assert_int_equal(tevent_loop_once(g_doomed), 0);
-    assert_null(g_doomed);
-    assert_true(freed);
+        parent = doomed_context(*state, other, elsewhere, &freed);
+        struct tevent_immediate *im = tevent_create_immediate(parent);
+        assert_non_null(im);
+        tevent_schedule_immediate(im, g_doomed, free_context_immediate,
+                                  ID('I'));
+        struct tevent_immediate *im2 = tevent_create_immediate(other);
+        assert_non_null(im2);
+        tevent_schedule_immediate(im2, g_doomed, imm_handler, ID('X'));
+        assert_int_equal(tevent_loop_once(g_doomed), 0);
+        assert_null(g_doomed);
+        assert_true(freed);
 
-    g_doomed = test_context(*state);
-    watch_free(g_doomed, &freed);
-    assert_non_null(tevent_add_fd(g_doomed, g_doomed, fds[0], TEVENT_FD_READ,
-                                  free_context_fd, ID('F')));
-    assert_non_null(tevent_add_fd(g_doomed, other, idle[0], TEVENT_FD_READ,
-                                  fd_handler, ID('X')));
-    assert_int_equal(tevent_loop_once(g_doomed), 0);
-    assert_null(g_doomed);
-    assert_true(freed);
+        parent = doomed_context(*state, other, elsewhere, &freed);
+        assert_non_null(tevent_add_fd(g_doomed, parent, fds[0], TEVENT_FD_READ,
+                                      free_context_fd, ID('F')));
+        assert_non_null(tevent_add_fd(g_doomed, other, idle[0], TEVENT_FD_READ,
+                                      fd_handler, ID('X')));
+        assert_int_equal(tevent_loop_once(g_doomed), 0);
+        assert_null(g_doomed);
+        assert_true(freed);
+
+        /* tevent_loop_wait stops once its context is gone. */
+        parent = doomed_context(*state, other, elsewhere, &freed);
+        assert_non_null(tevent_add_timer(g_doomed, parent,
+                                         tevent_timeval_zero(),
+                                         free_context_timer, ID('W')));
+        assert_non_null(tevent_add_timer(g_doomed, other, tevent_timeval_zero(),
+                                         timer_handler, ID('X')));
+        assert_int_equal(tevent_loop_wait(g_doomed), 0);
+        assert_null(g_doomed);
+        assert_true(freed);
+    }
 
     /* The other events never ran and are inert leftovers. */
-    assert_string_equal(g_runs, "TIF");
+    assert_string_equal(g_runs, "TIFWTIFW");
     assert_int_equal(talloc_free(other), 0);
     close(fds[0]);
     close(fds[1]);
@@ -651,8 +674,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_custom_backend, setup, teardown),
         cmocka_unit_test_setup_teardown(test_custom_backend_init_fails, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_register_backend, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_register_backend, setup, teardown),
         cmocka_unit_test_setup_teardown(test_init_ops_frees_additional_data,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_talloc_names_and_parents, setup,

@@ -200,8 +200,8 @@ static void test_trace_needs_max_level(void **state)
     struct tevent_timer *te =
         tevent_add_timer(ev, ev, tevent_timeval_zero(), timer_handler, NULL);
     assert_non_null(te);
-    assert_true(find_name_ptr("Added timed event \"%s\": %p\n",
-                              "timer_handler", te) >= 0);
+    assert_true(find_name_ptr("Added timed event \"%s\": %p\n", "timer_handler",
+                              te) >= 0);
 }
 
 static void test_timer_messages(void **state)
@@ -248,8 +248,8 @@ static void test_immediate_messages(void **state)
     tevent_set_max_debug_level(ev, TEVENT_DEBUG_TRACE);
 
     tevent_schedule_immediate(im, ev, imm_handler, NULL);
-    int scheduled =
-        find_name_ptr("Schedule immediate event \"%s\": %p\n", "imm_handler", im);
+    int scheduled = find_name_ptr("Schedule immediate event \"%s\": %p\n",
+                                  "imm_handler", im);
     assert_true(scheduled >= 0);
     assert_int_equal(tevent_loop_once(ev), 0);
     int run =
@@ -323,8 +323,8 @@ static void test_nesting_reason(void **state)
     char expected[256];
 
     tevent_set_debug(ev, record_debug, NULL);
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
-                                     nested_loop, &location));
+    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(), nested_loop,
+                                     &location));
     assert_int_equal(tevent_loop_once(ev), 0);
     assert_non_null(location);
     snprintf(expected, sizeof(expected), "tevent_loop_once() nesting at %s",

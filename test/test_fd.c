@@ -81,9 +81,9 @@ static void guard_fired(struct tevent_context *ev, struct tevent_timer *te,
 static void run_for(struct tevent_context *ev, int msec)
 {
     bool fired = false;
-    struct tevent_timer *te = tevent_add_timer(
-        ev, ev, tevent_timeval_current_ofs(0, msec * 1000), guard_fired,
-        &fired);
+    struct tevent_timer *te =
+        tevent_add_timer(ev, ev, tevent_timeval_current_ofs(0, msec * 1000),
+                         guard_fired, &fired);
     assert_non_null(te);
     while (!fired) {
         assert_int_equal(tevent_loop_once(ev), 0);
@@ -484,9 +484,8 @@ struct free_other {
     int calls;
 };
 
-static void free_other_handler(struct tevent_context *ev,
-                               struct tevent_fd *fde, uint16_t flags,
-                               void *private_data)
+static void free_other_handler(struct tevent_context *ev, struct tevent_fd *fde,
+                               uint16_t flags, void *private_data)
 {
     struct free_other *f = private_data;
     (void)ev;
@@ -643,8 +642,8 @@ static void test_same_fd_mixed_flags(void **unused)
 
     for (int i = 0; i < 4; i++) {
         mf[i] = (struct multi_fde){.m = &m, .id = i};
-        assert_non_null(tevent_add_fd(ev, mem, sv[0], want[i], multi_handler,
-                                      &mf[i]));
+        assert_non_null(
+            tevent_add_fd(ev, mem, sv[0], want[i], multi_handler, &mf[i]));
     }
 
     /* Only writable: the two fdes that want WRITE alternate. */
@@ -673,6 +672,127 @@ static void test_same_fd_mixed_flags(void **unused)
     close(sv[0]);
     close(sv[1]);
 }
+
+/* An fde with flags 0 is not part of the active registration of its fd:
+ * freeing it leaves the other fdes on that fd working. */
+static void test_free_inactive_on_watched_fd(void **unused)
+{
+    (void)unused;
+    TALLOC_CTX *mem = talloc_new(NULL);
+    struct tevent_context *ev = test_context(mem);
+    struct rec idle = {0};
+    struct rec active = {0};
+    int sv[2];
+    make_socketpair(sv);
+
+    struct tevent_fd *fidle =
+        tevent_add_fd(ev, mem, sv[0], 0, rec_handler, &idle);
+    assert_non_null(fidle);
+    assert_non_null(
+        tevent_add_fd(ev, mem, sv[0], TEVENT_FD_READ, rec_handler, &active));
+    talloc_free(fidle);
+
+    write_byte(sv[1]);
+    bool timeout = false;
+    assert_non_null(tevent_add_timer(ev, mem, tevent_timeval_current_ofs(1, 0),
+                                     guard_fired, &timeout));
+    while (active.calls == 0 && !timeout) {
+        assert_int_equal(tevent_loop_once(ev), 0);
+    }
+    assert_int_equal(active.calls, 1);
+    assert_int_equal(idle.calls, 0);
+
+    talloc_free(mem);
+    close(sv[0]);
+    close(sv[1]);
+}
+
+#ifdef TEVENT_FD_ERROR
+/* Upstream's testsuite fd3, shortened: nine fdes on one socket whose
+ * flags change from phase to phase while the socket's state changes; in
+ * each round every fde that wants some of what is ready runs once, with
+ * exactly those flags. */
+
+#define R TEVENT_FD_READ
+#define W TEVENT_FD_WRITE
+#define E TEVENT_FD_ERROR
+
+static void fill_socket(int fd)
+{
+    char buf[4096] = {0};
+    assert_int_equal(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK), 0);
+    while (write(fd, buf, sizeof(buf)) > 0) {
+    }
+    assert_int_equal(errno, EAGAIN);
+}
+
+static void run_phase(struct tevent_context *ev, struct tevent_fd *fde[9],
+                      struct multi *m, const uint16_t flags[9], uint16_t ready,
+                      int expected_count)
+{
+    for (int i = 0; i < 9; i++) {
+        tevent_fd_set_flags(fde[i], flags[i]);
+    }
+    m->n = 0;
+    for (int i = 0; i < 3 * expected_count; i++) {
+        step(ev);
+    }
+    assert_rounds(m, expected_count);
+    for (int i = 0; i < m->n; i++) {
+        uint16_t want = flags[m->order[i]];
+        assert_true((want & ready) != 0);
+        /* (After an error, WRITE alone is never reported.) */
+        assert_true((want & (R | E)) != 0 || (ready & E) == 0);
+        assert_int_equal(m->flags[i], want & ready);
+    }
+}
+
+static void test_same_fd_phases(void **unused)
+{
+    (void)unused;
+    TALLOC_CTX *mem = talloc_new(NULL);
+    struct tevent_context *ev = test_context(mem);
+    struct multi m = {0};
+    struct multi_fde mf[9];
+    struct tevent_fd *fde[9];
+    int sv[2];
+    make_socketpair(sv);
+
+    for (int i = 0; i < 9; i++) {
+        mf[i] = (struct multi_fde){.m = &m, .id = i};
+        fde[i] = tevent_add_fd(ev, mem, sv[1], i == 0 ? R : 0, multi_handler,
+                               &mf[i]);
+        assert_non_null(fde[i]);
+    }
+
+    const uint16_t writeable[9] = {W, 0, R, W, R | W, R, W, R | W, 0};
+    run_phase(ev, fde, &m, writeable, W, 5);
+
+    write_byte(sv[0]);
+    const uint16_t all[9] = {R | W | E, R | W | E, R | W | E,
+                             R | W | E, R | W | E, R | W | E,
+                             R | W | E, R | W | E, R | W | E};
+    run_phase(ev, fde, &m, all, R | W, 9);
+    const uint16_t readable[9] = {R, R | W, R | W | E, 0,    R,
+                                  W, E,     W | E,     R | W};
+    run_phase(ev, fde, &m, readable, R | W, 7);
+
+    fill_socket(sv[1]);
+    const uint16_t mixed[9] = {R | W, W,     R | W | E, 0, R | W | E,
+                               W | E, R | E, E,         R};
+    run_phase(ev, fde, &m, mixed, R, 5);
+
+    close(sv[0]);
+    run_phase(ev, fde, &m, mixed, R | W | E, 7);
+
+    talloc_free(mem);
+    close(sv[1]);
+}
+
+#undef R
+#undef W
+#undef E
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Errors and hang-up */
@@ -961,6 +1081,10 @@ int main(void)
         cmocka_unit_test(test_free_other_in_handler),
         cmocka_unit_test(test_same_fd_round_robin),
         cmocka_unit_test(test_same_fd_mixed_flags),
+        cmocka_unit_test(test_free_inactive_on_watched_fd),
+#ifdef TEVENT_FD_ERROR
+        cmocka_unit_test(test_same_fd_phases),
+#endif
         cmocka_unit_test(test_hangup_read),
         cmocka_unit_test(test_hangup_write_only),
         cmocka_unit_test(test_hangup_write_only_with_reader),

@@ -168,9 +168,9 @@ static void test_re_initialise_in_child(void **state)
     tevent_schedule_immediate(im, ev, count_immediate, &imm_runs);
     assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_current_ofs(100, 0),
                                      count_timer, &timer_runs));
-    struct tevent_fd *fde = tevent_add_fd(ev, *state, parent_reader.p->rd,
-                                          TEVENT_FD_READ, read_one,
-                                          &parent_reader);
+    struct tevent_fd *fde =
+        tevent_add_fd(ev, *state, parent_reader.p->rd, TEVENT_FD_READ, read_one,
+                      &parent_reader);
     assert_non_null(fde);
 
     pid_t pid = fork();
@@ -261,8 +261,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_re_initialise_in_child, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_works_without_re_initialise,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_works_without_re_initialise, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

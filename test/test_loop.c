@@ -293,8 +293,8 @@ static void test_nesting_aborts(void **state)
     struct tevent_context *ev = test_context(*state);
     struct nest n = {.mem_ctx = *state, .ret = 99};
 
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
-                                     nested_loop_once, &n));
+    assert_non_null(
+        tevent_add_timer(ev, ev, tevent_timeval_zero(), nested_loop_once, &n));
     assert_int_equal(tevent_loop_once(ev), 0);
     /* The nested call runs nothing and fails. */
     assert_string_equal(g_runs, "<>");
@@ -320,8 +320,8 @@ static void test_nesting_loop_until_aborts(void **state)
     struct tevent_context *ev = test_context(*state);
     struct nest n = {.mem_ctx = *state, .ret = 99};
 
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
-                                     nested_loop_until, &n));
+    assert_non_null(
+        tevent_add_timer(ev, ev, tevent_timeval_zero(), nested_loop_until, &n));
     assert_int_equal(tevent_loop_once(ev), 0);
     assert_int_equal(n.ret, -1);
     assert_int_equal(n.err, ELOOP);
@@ -335,8 +335,8 @@ static void test_allow_nesting(void **state)
     struct nest n = {.mem_ctx = *state, .ret = 99};
 
     tevent_loop_allow_nesting(ev);
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
-                                     nested_loop_once, &n));
+    assert_non_null(
+        tevent_add_timer(ev, ev, tevent_timeval_zero(), nested_loop_once, &n));
     assert_int_equal(tevent_loop_once(ev), 0);
     /* The nested call ran the immediate scheduled by the handler. */
     assert_string_equal(g_runs, "<i>");
@@ -427,8 +427,8 @@ static void test_nesting_hook(void **state)
     hs.n = 0;
 
     /* A handler that nests one level. */
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
-                                     nested_loop_once, &n));
+    assert_non_null(
+        tevent_add_timer(ev, ev, tevent_timeval_zero(), nested_loop_once, &n));
     ret = AT(outer, tevent_loop_once(ev));
     assert_int_equal(ret, 0);
     assert_int_equal(n.ret, 0);
@@ -578,8 +578,8 @@ static void test_loop_wait_runs_until_out_of_events(void **state)
     struct tevent_context *ev = test_context(*state);
 
     schedule(ev, *state, 'I');
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_current_ofs(0, 1000),
-                                     chain_timer, ID(3)));
+    assert_non_null(tevent_add_timer(
+        ev, ev, tevent_timeval_current_ofs(0, 1000), chain_timer, ID(3)));
     assert_int_equal(tevent_loop_wait(ev), 0);
     assert_string_equal(g_runs, "I3210");
 }
@@ -608,8 +608,8 @@ static void test_loop_wait_ignores_disabled_fdes(void **state)
     assert_int_equal(g_nruns, 0);
 
     /* An enabled one does, until its handler disables it. */
-    struct tevent_fd *fde = tevent_add_fd(ev, ev, p->rd, TEVENT_FD_READ,
-                                          disable_after_read, p);
+    struct tevent_fd *fde =
+        tevent_add_fd(ev, ev, p->rd, TEVENT_FD_READ, disable_after_read, p);
     assert_non_null(fde);
     assert_int_equal(tevent_loop_wait(ev), 0);
     assert_string_equal(g_runs, "F");
@@ -718,8 +718,8 @@ static void test_wait_timeout_ignored_with_timers(void **state)
     /* And a short timer does not wait for the wait timeout either. */
     tevent_context_set_wait_timeout(ev, 30);
     start = tevent_timeval_current();
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_current_ofs(0, 20000),
-                                     timer_handler, ID('U')));
+    assert_non_null(tevent_add_timer(
+        ev, ev, tevent_timeval_current_ofs(0, 20000), timer_handler, ID('U')));
     expect_once(ev, 'U');
     assert_true(elapsed_since(&start) < 5.0);
 }
@@ -799,8 +799,8 @@ static void test_re_initialise_resets_nesting_level(void **state)
     struct tevent_context *ev = test_context(*state);
     struct nest n = {.mem_ctx = *state, .ret = 99};
 
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
-                                     nested_loop_once, &n));
+    assert_non_null(
+        tevent_add_timer(ev, ev, tevent_timeval_zero(), nested_loop_once, &n));
     assert_int_equal(tevent_loop_once(ev), 0);
     assert_int_equal(n.ret, -1);
     assert_int_equal(g_aborts, 1);
@@ -818,8 +818,8 @@ static void test_re_initialise_keeps_allow_nesting(void **state)
 
     tevent_loop_allow_nesting(ev);
     assert_int_equal(tevent_re_initialise(ev), 0);
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
-                                     nested_loop_once, &n));
+    assert_non_null(
+        tevent_add_timer(ev, ev, tevent_timeval_zero(), nested_loop_once, &n));
     assert_int_equal(tevent_loop_once(ev), 0);
     assert_string_equal(g_runs, "<i>");
     assert_int_equal(n.ret, 0);

@@ -45,8 +45,8 @@ static void log_timer(struct tevent_context *ev, struct tevent_timer *te,
     g_log.n += 1;
 }
 
-static void log_immediate(struct tevent_context *ev, struct tevent_immediate *im,
-                          void *private_data)
+static void log_immediate(struct tevent_context *ev,
+                          struct tevent_immediate *im, void *private_data)
 {
     (void)ev;
     (void)im;
@@ -127,11 +127,11 @@ static void test_equal_deadlines_fifo(void **state)
         assert_non_null(tevent_add_timer(ev, ev, t, log_timer, ID(i)));
     }
     /* An earlier deadline added last still runs first. */
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_set(100, 4),
-                                     log_timer, ID(5)));
+    assert_non_null(
+        tevent_add_timer(ev, ev, tevent_timeval_set(100, 4), log_timer, ID(5)));
     /* A later deadline added early runs last. */
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_set(101, 0),
-                                     log_timer, ID(6)));
+    assert_non_null(
+        tevent_add_timer(ev, ev, tevent_timeval_set(101, 0), log_timer, ID(6)));
     for (int i = 0; i < 7; i++) {
         loop_once_one(ev);
     }
@@ -164,8 +164,8 @@ static void test_zero_timers_before_due_timers(void **state)
 {
     struct tevent_context *ev = test_context(*state);
 
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_set(1, 0),
-                                     log_timer, ID(1)));
+    assert_non_null(
+        tevent_add_timer(ev, ev, tevent_timeval_set(1, 0), log_timer, ID(1)));
     assert_non_null(
         tevent_add_timer(ev, ev, tevent_timeval_zero(), log_timer, ID(2)));
     assert_non_null(
@@ -218,8 +218,8 @@ static void test_auto_free_after_handler(void **state)
 {
     struct tevent_context *ev = test_context(*state);
     bool freed;
-    struct tevent_timer *te = tevent_add_timer(ev, *state, tevent_timeval_zero(),
-                                               log_timer, ID(1));
+    struct tevent_timer *te =
+        tevent_add_timer(ev, *state, tevent_timeval_zero(), log_timer, ID(1));
     assert_non_null(te);
     watch_free(te, &freed);
 
@@ -235,7 +235,8 @@ struct free_self {
     int free_ret;
 };
 
-static void free_self_handler(struct tevent_context *ev, struct tevent_timer *te,
+static void free_self_handler(struct tevent_context *ev,
+                              struct tevent_timer *te,
                               struct timeval current_time, void *private_data)
 {
     struct free_self *fs = private_data;
@@ -249,8 +250,8 @@ static void test_free_in_own_handler(void **state)
 {
     struct tevent_context *ev = test_context(*state);
     struct free_self fs = {.free_ret = 99};
-    struct tevent_timer *te = tevent_add_timer(ev, *state, tevent_timeval_zero(),
-                                               free_self_handler, &fs);
+    struct tevent_timer *te = tevent_add_timer(
+        ev, *state, tevent_timeval_zero(), free_self_handler, &fs);
     assert_non_null(te);
     watch_free(te, &fs.freed);
 
@@ -300,8 +301,8 @@ static void test_free_other_timer_in_handler(void **state)
     g_victim =
         tevent_add_timer(ev, ev, tevent_timeval_zero(), log_timer, ID(2));
     assert_non_null(g_victim);
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_set(1, 0),
-                                     log_timer, ID(3)));
+    assert_non_null(
+        tevent_add_timer(ev, ev, tevent_timeval_set(1, 0), log_timer, ID(3)));
     loop_once_one(ev);
     loop_once_one(ev);
     const int expected[] = {1, 3};
@@ -388,11 +389,11 @@ static void test_update_timer(void **state)
 static void test_update_timer_to_future(void **state)
 {
     struct tevent_context *ev = test_context(*state);
-    struct tevent_timer *a = tevent_add_timer(ev, ev, tevent_timeval_zero(),
-                                              log_timer, ID(1));
+    struct tevent_timer *a =
+        tevent_add_timer(ev, ev, tevent_timeval_zero(), log_timer, ID(1));
     assert_non_null(a);
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_set(1, 0),
-                                     log_timer, ID(2)));
+    assert_non_null(
+        tevent_add_timer(ev, ev, tevent_timeval_set(1, 0), log_timer, ID(2)));
     tevent_update_timer(a, tevent_timeval_current_ofs(0, 30000));
 
     loop_once_one(ev);
@@ -498,10 +499,10 @@ static void test_many_random_timers(void **state)
     for (int i = 0; i < NUM_RANDOM; i++) {
         /* Few distinct deadlines, so many ties test the FIFO rule;
          * all in the past, so every one is due. */
-        rr->deadline[i] = tevent_timeval_set(1 + random() % 50,
-                                             (random() % 10) * 100000);
-        rr->te[i] = tevent_add_timer(ev, ev, rr->deadline[i], random_handler,
-                                     ID(i));
+        rr->deadline[i] =
+            tevent_timeval_set(1 + random() % 50, (random() % 10) * 100000);
+        rr->te[i] =
+            tevent_add_timer(ev, ev, rr->deadline[i], random_handler, ID(i));
         assert_non_null(rr->te[i]);
     }
     /* Cancel some of them again, from anywhere in the queue. */

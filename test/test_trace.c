@@ -293,8 +293,8 @@ static void test_loop_points_with_wait(void **state)
     struct job j = {.action = KEEP, .pipe = readable_pipe(*state)};
 
     tevent_set_trace_callback(ev, trace_loop, &g_first);
-    assert_non_null(tevent_add_fd(ev, ev, j.pipe->rd, TEVENT_FD_READ,
-                                  fd_handler, &j));
+    assert_non_null(
+        tevent_add_fd(ev, ev, j.pipe->rd, TEVENT_FD_READ, fd_handler, &j));
     assert_int_equal(tevent_loop_once(ev), 0);
     assert_string_equal(loop_seq(), "[()<>]");
 
@@ -352,31 +352,36 @@ static void test_loop_callback_cleared(void **state)
  * prototype declares as void *.
  */
 
-static void dummy_signal_trace(struct tevent_signal *se,
-                               enum tevent_event_trace_point tp, void *p)
+/* Callbacks that are only stored and read back, never relied upon. */
+static void dummy_loop_trace(enum tevent_trace_point tp, void *p)
 {
-    (void)se;
     (void)tp;
     (void)p;
 }
 
-static void dummy_queue_trace(struct tevent_queue_entry *qe,
-                              enum tevent_event_trace_point tp, void *p)
-{
-    (void)qe;
-    (void)tp;
-    (void)p;
-}
+#define DUMMY_TRACE(kind, type)                                                \
+    static void dummy_##kind##_trace(                                          \
+        type *obj, enum tevent_event_trace_point tp, void *p)                  \
+    {                                                                          \
+        (void)obj;                                                             \
+        (void)tp;                                                              \
+        (void)p;                                                               \
+    }
+DUMMY_TRACE(fd, struct tevent_fd)
+DUMMY_TRACE(signal, struct tevent_signal)
+DUMMY_TRACE(timer, struct tevent_timer)
+DUMMY_TRACE(immediate, struct tevent_immediate)
+DUMMY_TRACE(queue, struct tevent_queue_entry)
 
 static void test_getters(void **state)
 {
     struct tevent_context *ev = test_context(*state);
     int a, b, c, d, e, f;
-    tevent_trace_callback_t loop_cb = trace_loop;
-    tevent_trace_fd_callback_t fd_cb = trace_fd;
+    tevent_trace_callback_t loop_cb = dummy_loop_trace;
+    tevent_trace_fd_callback_t fd_cb = dummy_fd_trace;
     tevent_trace_signal_callback_t signal_cb = dummy_signal_trace;
-    tevent_trace_timer_callback_t timer_cb = trace_timer;
-    tevent_trace_immediate_callback_t immediate_cb = trace_immediate;
+    tevent_trace_timer_callback_t timer_cb = dummy_timer_trace;
+    tevent_trace_immediate_callback_t immediate_cb = dummy_immediate_trace;
     tevent_trace_queue_callback_t queue_cb = dummy_queue_trace;
     void *p = &a;
 
@@ -405,27 +410,27 @@ static void test_getters(void **state)
     assert_null(queue_cb);
     assert_null(p);
 
-    tevent_set_trace_callback(ev, trace_loop, &a);
-    tevent_set_trace_fd_callback(ev, trace_fd, &b);
+    tevent_set_trace_callback(ev, dummy_loop_trace, &a);
+    tevent_set_trace_fd_callback(ev, dummy_fd_trace, &b);
     tevent_set_trace_signal_callback(ev, dummy_signal_trace, &c);
-    tevent_set_trace_timer_callback(ev, trace_timer, &d);
-    tevent_set_trace_immediate_callback(ev, trace_immediate, &e);
+    tevent_set_trace_timer_callback(ev, dummy_timer_trace, &d);
+    tevent_set_trace_immediate_callback(ev, dummy_immediate_trace, &e);
     tevent_set_trace_queue_callback(ev, dummy_queue_trace, &f);
 
     tevent_get_trace_callback(ev, &loop_cb, &p);
-    assert_ptr_equal(loop_cb, trace_loop);
+    assert_ptr_equal(loop_cb, dummy_loop_trace);
     assert_ptr_equal(p, &a);
     tevent_get_trace_fd_callback(ev, &fd_cb, &p);
-    assert_ptr_equal(fd_cb, trace_fd);
+    assert_ptr_equal(fd_cb, dummy_fd_trace);
     assert_ptr_equal(p, &b);
     tevent_get_trace_signal_callback(ev, &signal_cb, &p);
     assert_ptr_equal(signal_cb, dummy_signal_trace);
     assert_ptr_equal(p, &c);
     tevent_get_trace_timer_callback(ev, &timer_cb, &p);
-    assert_ptr_equal(timer_cb, trace_timer);
+    assert_ptr_equal(timer_cb, dummy_timer_trace);
     assert_ptr_equal(p, &d);
     tevent_get_trace_immediate_callback(ev, &immediate_cb, &p);
-    assert_ptr_equal(immediate_cb, trace_immediate);
+    assert_ptr_equal(immediate_cb, dummy_immediate_trace);
     assert_ptr_equal(p, &e);
     tevent_get_trace_queue_callback(ev, &queue_cb, &p);
     assert_ptr_equal(queue_cb, dummy_queue_trace);
@@ -476,8 +481,8 @@ static void test_fd_never_fired(void **state)
 {
     struct tevent_context *ev = traced_context(*state, &g_first);
     struct job j = {.action = KEEP, .pipe = readable_pipe(*state)};
-    struct tevent_fd *fde = tevent_add_fd(ev, *state, j.pipe->rd,
-                                          TEVENT_FD_WRITE, fd_handler, &j);
+    struct tevent_fd *fde =
+        tevent_add_fd(ev, *state, j.pipe->rd, TEVENT_FD_WRITE, fd_handler, &j);
     assert_non_null(fde);
 
     assert_int_equal(talloc_free(fde), 0);
@@ -799,8 +804,8 @@ static void test_attach_detach_balance(void **state)
             tevent_update_timer(te, tevent_timeval_zero());
         }
     }
-    assert_non_null(tevent_add_fd(ev, *state, p->rd, TEVENT_FD_READ,
-                                  fd_handler, &keep));
+    assert_non_null(
+        tevent_add_fd(ev, *state, p->rd, TEVENT_FD_READ, fd_handler, &keep));
     assert_non_null(
         tevent_add_fd(ev, ev, p->rd, TEVENT_FD_WRITE, fd_handler, &keep));
 
