@@ -3,6 +3,9 @@
 // The built-in backends: one ops table per file (backend_*.cpp).
 #pragma once
 
+#include <poll.h>
+#include <sys/epoll.h>
+
 #include "core.hpp"
 
 namespace tev
@@ -36,6 +39,26 @@ inline int timeout_msec(const struct timeval *tv)
         return 0;
     }
     return static_cast<int>((tv->tv_usec + 999) / 1000 + tv->tv_sec * 1000);
+}
+
+// The poll(2) events an fde's flags ask for.  POLLERR and POLLHUP are
+// always reported; READ and ERROR also ask for a half-closed peer.  The
+// epoll bits have the same values, so epoll uses this too.
+static_assert(POLLIN == EPOLLIN && POLLOUT == EPOLLOUT &&
+              POLLRDHUP == EPOLLRDHUP);
+inline uint32_t wanted_events(uint16_t flags)
+{
+    uint32_t events = 0;
+    if ((flags & TEVENT_FD_READ) != 0) {
+        events |= POLLIN | POLLRDHUP;
+    }
+    if ((flags & TEVENT_FD_WRITE) != 0) {
+        events |= POLLOUT;
+    }
+    if ((flags & TEVENT_FD_ERROR) != 0) {
+        events |= POLLRDHUP;
+    }
+    return events;
 }
 
 } // namespace tev

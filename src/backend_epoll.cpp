@@ -82,23 +82,6 @@ const char *fd_str(FdStr *out, const char *what, const tevent_fd *fde)
     return out->buf;
 }
 
-uint32_t epoll_events_for(uint16_t flags)
-{
-    // EPOLLERR and EPOLLHUP are always reported; READ and ERROR also ask
-    // for a half-closed peer explicitly.
-    uint32_t events = 0;
-    if ((flags & TEVENT_FD_READ) != 0) {
-        events |= EPOLLIN | EPOLLRDHUP;
-    }
-    if ((flags & TEVENT_FD_WRITE) != 0) {
-        events |= EPOLLOUT;
-    }
-    if ((flags & TEVENT_FD_ERROR) != 0) {
-        events |= EPOLLRDHUP;
-    }
-    return events;
-}
-
 // ---------------------------------------------------------------------------
 // Groups of fdes on one fd.  The member list hangs off primary->mpx.list;
 // like upstream's DLIST the head's mpx.prev points at the tail, so an fde
@@ -411,7 +394,7 @@ int add_to_registered(EpollState *st, tevent_fd *add_primary)
         return 0;
     }
     struct epoll_event event = {};
-    event.events = epoll_events_for(mpx_flags(target));
+    event.events = wanted_events(mpx_flags(target));
     event.data.ptr = target;
     int ret = epoll_ctl(st->epoll_fd, EPOLL_CTL_MOD, target->fd, &event);
     if (ret != 0 && errno == EBADF) {
@@ -435,7 +418,7 @@ int add_to_registered(EpollState *st, tevent_fd *add_primary)
 void add_event(EpollState *st, tevent_fd *primary)
 {
     struct epoll_event event = {};
-    event.events = epoll_events_for(mpx_flags(primary));
+    event.events = wanted_events(mpx_flags(primary));
     event.data.ptr = primary;
     int ret = epoll_ctl(st->epoll_fd, EPOLL_CTL_ADD, primary->fd, &event);
     if (ret == 0) {
@@ -496,7 +479,7 @@ void del_event(EpollState *st, tevent_fd *primary)
 void mod_event(EpollState *st, tevent_fd *primary)
 {
     struct epoll_event event = {};
-    event.events = epoll_events_for(mpx_flags(primary));
+    event.events = wanted_events(mpx_flags(primary));
     event.data.ptr = primary;
     int ret = epoll_ctl(st->epoll_fd, EPOLL_CTL_MOD, primary->fd, &event);
     if (ret == 0) {

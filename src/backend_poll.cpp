@@ -65,23 +65,6 @@ void wake_poll_thread(PollState *st)
     }
 }
 
-short poll_events_for(uint16_t flags)
-{
-    // POLLERR and POLLHUP are always reported; READ and ERROR also ask
-    // for a half-closed peer explicitly.
-    short events = 0;
-    if ((flags & TEVENT_FD_READ) != 0) {
-        events |= POLLIN | POLLRDHUP;
-    }
-    if ((flags & TEVENT_FD_WRITE) != 0) {
-        events |= POLLOUT;
-    }
-    if ((flags & TEVENT_FD_ERROR) != 0) {
-        events |= POLLRDHUP;
-    }
-    return events;
-}
-
 void vacate_slot(PollState *st, tevent_fd *fde)
 {
     st->fdes[fde->additional_flags] = nullptr;
@@ -167,7 +150,7 @@ void poll_set_fd_flags(tevent_fd *fde, uint16_t flags)
     } else if (flags == 0) {
         vacate_slot(st, fde);
     } else if (idx < st->num_fds) {
-        st->fds[idx].events = poll_events_for(flags);
+        st->fds[idx].events = static_cast<short>(wanted_events(flags));
     }
     // (Slots at or above num_fds are set up by the next sync.)
     wake_poll_thread(st);
@@ -244,7 +227,8 @@ bool sync_arrays(PollState *st)
             fde->additional_flags = slot;
             st->fdes[i] = nullptr;
         }
-        st->fds[slot] = pollfd{fde->fd, poll_events_for(fde->flags), 0};
+        st->fds[slot] =
+            pollfd{fde->fd, static_cast<short>(wanted_events(fde->flags)), 0};
         st->num_fds += 1;
     }
     st->num_fdes = st->num_fds;
