@@ -81,7 +81,7 @@ static size_t count_level(enum tevent_debug_level level)
 static char g_aborts[MAX_ABORTS][256];
 static size_t g_naborts;
 
-static void record_abort(const char *reason)
+static void copy_abort(const char *reason)
 {
     static const char nesting[] = "tevent_loop_once() nesting at ";
     assert_true(g_naborts < MAX_ABORTS);
@@ -98,7 +98,7 @@ static int setup(void **state)
     assert_non_null(mem);
     g_nmsgs = 0;
     g_naborts = 0;
-    tevent_set_abort_fn(record_abort);
+    tevent_set_abort_fn(copy_abort);
     *state = mem;
     return 0;
 }

@@ -98,7 +98,7 @@ static struct pipe_pair *new_pipe(TALLOC_CTX *mem_ctx, size_t bytes)
     return p;
 }
 
-static char g_abort_reason[256];
+static char g_last_abort[256];
 static unsigned g_aborts;
 
 /*
@@ -106,11 +106,11 @@ static unsigned g_aborts;
  * NULL talloc context and never freed there; free it to keep leak
  * checkers quiet.
  */
-static void record_abort(const char *reason)
+static void copy_abort(const char *reason)
 {
     static const char nesting[] = "tevent_loop_once() nesting at ";
     g_aborts += 1;
-    snprintf(g_abort_reason, sizeof(g_abort_reason), "%s", reason);
+    snprintf(g_last_abort, sizeof(g_last_abort), "%s", reason);
     if (strncmp(reason, nesting, strlen(nesting)) == 0) {
         talloc_free((void *)(uintptr_t)reason);
     }
@@ -123,8 +123,8 @@ static int setup(void **state)
     g_nruns = 0;
     g_runs[0] = '\0';
     g_aborts = 0;
-    g_abort_reason[0] = '\0';
-    tevent_set_abort_fn(record_abort);
+    g_last_abort[0] = '\0';
+    tevent_set_abort_fn(copy_abort);
     *state = mem;
     return 0;
 }
@@ -285,7 +285,7 @@ static void expect_nesting_reason(const char *location)
     char expected[256];
     snprintf(expected, sizeof(expected), "tevent_loop_once() nesting at %s",
              location);
-    assert_string_equal(g_abort_reason, expected);
+    assert_string_equal(g_last_abort, expected);
 }
 
 static void test_nesting_aborts(void **state)
@@ -501,14 +501,14 @@ static void test_nesting_hook_rules(void **state)
     assert_int_equal(g_aborts, 0);
     tevent_loop_set_nesting_hook(ev, nesting_hook, &other_private);
     assert_int_equal(g_aborts, 1);
-    assert_string_equal(g_abort_reason,
+    assert_string_equal(g_last_abort,
                         "tevent: Violation of nesting hook rules\n");
 
     struct tevent_context *ev2 = test_context(*state);
     tevent_loop_set_nesting_hook(ev2, other_hook, NULL);
     tevent_loop_set_nesting_hook(ev2, NULL, NULL);
     assert_int_equal(g_aborts, 2);
-    assert_string_equal(g_abort_reason,
+    assert_string_equal(g_last_abort,
                         "tevent: Violation of nesting hook rules\n");
 }
 

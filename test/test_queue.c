@@ -94,22 +94,6 @@ static void flush(struct tevent_context *ev)
     talloc_free(im);
 }
 
-/* Notices when a talloc chunk is freed, via a marker child. */
-static int marker_destructor(bool **flag)
-{
-    **flag = true;
-    return 0;
-}
-
-static void watch_free(const void *ptr, bool *flag)
-{
-    bool **marker = talloc(ptr, bool *);
-    assert_non_null(marker);
-    *marker = flag;
-    *flag = false;
-    talloc_set_destructor(marker, marker_destructor);
-}
-
 /* ------------------------------------------------------------------ */
 
 struct child_census {

@@ -56,26 +56,6 @@ static void on_signal(struct tevent_context *ev, struct tevent_signal *se,
 
 #define ID(i) ((void *)(intptr_t)(i))
 
-/* Records that a talloc child (and thus its parent) was freed. */
-struct sentinel {
-    bool *freed;
-};
-
-static int sentinel_destructor(struct sentinel *s)
-{
-    *s->freed = true;
-    return 0;
-}
-
-static void watch(const void *parent, bool *freed)
-{
-    struct sentinel *s = talloc(parent, struct sentinel);
-    assert_non_null(s);
-    *freed = false;
-    s->freed = freed;
-    talloc_set_destructor(s, sentinel_destructor);
-}
-
 static int rt_signal(void)
 {
     return SIGRTMIN + 1;
@@ -241,7 +221,7 @@ static void test_resethand_auto_free(void **state)
     struct tevent_signal *se =
         tevent_add_signal(ev, *state, SIGUSR1, SA_RESETHAND, on_signal, NULL);
     assert_non_null(se);
-    watch(se, &freed);
+    watch_free(se, &freed);
 
     assert_int_equal(raise(SIGUSR1), 0);
     assert_int_equal(tevent_loop_once(ev), 0);
@@ -316,7 +296,7 @@ static void test_free_in_own_handler(void **state)
     struct tevent_signal *se =
         tevent_add_signal(ev, *state, SIGUSR1, 0, free_self, &sf);
     assert_non_null(se);
-    watch(se, &sf.freed);
+    watch_free(se, &sf.freed);
 
     assert_int_equal(raise(SIGUSR1), 0);
     assert_int_equal(tevent_loop_once(ev), 0);
@@ -338,8 +318,8 @@ static void test_siginfo_free_skips_remaining(void **state)
     struct tevent_signal *se =
         tevent_add_signal(ev, *state, SIGUSR1, SA_SIGINFO, free_self, &sf);
     assert_non_null(se);
-    watch(se, &sf.freed);
-    watch(other, &other_freed);
+    watch_free(se, &sf.freed);
+    watch_free(other, &other_freed);
 
     for (int i = 0; i < 3; i++) {
         queue_signal(SIGUSR1, i);
@@ -400,7 +380,7 @@ static void test_free_parent_in_handler(void **state)
     struct tevent_signal *se =
         tevent_add_signal(ev, parent, SIGUSR1, 0, free_parent, parent);
     assert_non_null(se);
-    watch(se, &freed);
+    watch_free(se, &freed);
 
     assert_int_equal(raise(SIGUSR1), 0);
     assert_int_equal(tevent_loop_once(ev), 0);
@@ -408,13 +388,6 @@ static void test_free_parent_in_handler(void **state)
     assert_int_equal(g_log.n, 1);
     assert_true(freed);
     assert_true(is_ignored(SIGUSR1));
-}
-
-static const char *g_abort_reason;
-
-static void record_abort(const char *reason)
-{
-    g_abort_reason = reason;
 }
 
 static void free_twice(struct tevent_context *ev, struct tevent_signal *se,
@@ -433,7 +406,7 @@ static void test_double_free_in_handler(void **state)
     struct tevent_signal *se =
         tevent_add_signal(ev, *state, SIGUSR1, 0, free_twice, NULL);
     assert_non_null(se);
-    watch(se, &freed);
+    watch_free(se, &freed);
 
     g_abort_reason = NULL;
     tevent_set_abort_fn(record_abort);
@@ -609,7 +582,7 @@ static void test_context_teardown(void **state)
     struct tevent_signal *se =
         tevent_add_signal(ev, *state, SIGUSR1, 0, on_signal, NULL);
     assert_non_null(se);
-    watch(se, &freed);
+    watch_free(se, &freed);
     tevent_signal_set_tag(se, 5);
 
     talloc_free(ev);

@@ -73,33 +73,6 @@ static void assert_order(const int *expected, size_t n)
 
 #define ID(i) ((void *)(intptr_t)(i))
 
-/* Records that a talloc child (and thus its parent) was freed. */
-struct sentinel {
-    bool *freed;
-};
-
-static int sentinel_destructor(struct sentinel *s)
-{
-    *s->freed = true;
-    return 0;
-}
-
-static void watch_free(const void *parent, bool *freed)
-{
-    struct sentinel *s = talloc(parent, struct sentinel);
-    assert_non_null(s);
-    *freed = false;
-    s->freed = freed;
-    talloc_set_destructor(s, sentinel_destructor);
-}
-
-static const char *g_abort_reason;
-
-static void record_abort(const char *reason)
-{
-    g_abort_reason = reason;
-}
-
 static int setup(void **state)
 {
     TALLOC_CTX *mem = talloc_new(NULL);

@@ -126,13 +126,6 @@ static void trace_all(struct tevent_context *ev, struct tracer *t)
     tevent_set_trace_immediate_callback(ev, trace_immediate, t);
 }
 
-static const char *g_abort_reason;
-
-static void record_abort(const char *reason)
-{
-    g_abort_reason = reason;
-}
-
 static int setup(void **state)
 {
     TALLOC_CTX *mem = talloc_new(NULL);

@@ -4,6 +4,7 @@
 #define TEVENT_CXX_TEST_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -25,6 +26,34 @@ static inline struct tevent_context *test_context(TALLOC_CTX *mem_ctx)
         tevent_context_init_byname(mem_ctx, test_backend());
     assert_non_null(ev);
     return ev;
+}
+
+/* Sets *freed once parent is freed (through a talloc child). */
+struct test_sentinel {
+    bool *freed;
+};
+
+static inline int test_sentinel_destructor(struct test_sentinel *s)
+{
+    *s->freed = true;
+    return 0;
+}
+
+static inline void watch_free(const void *parent, bool *freed)
+{
+    struct test_sentinel *s = talloc(parent, struct test_sentinel);
+    assert_non_null(s);
+    *freed = false;
+    s->freed = freed;
+    talloc_set_destructor(s, test_sentinel_destructor);
+}
+
+/* Abort hook for tevent_set_abort_fn(): keeps the reason and returns. */
+static const char *g_abort_reason __attribute__((unused));
+
+static inline void record_abort(const char *reason)
+{
+    g_abort_reason = reason;
 }
 
 #endif
