@@ -5,7 +5,8 @@
  * only calls entry points that already existed in tevent 0.14.
  *
  * Usage: bench [workload ...]   (default: all)
- * Prints one line per workload: "<name> <ns per operation>".
+ * Prints one line per workload: "<name> <ns per operation>", or for the
+ * *_bytes workloads "<name> <talloc bytes per object>".
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -87,8 +88,8 @@ static double bench_timers(unsigned n)
 
     for (unsigned i = 0; i < n; i++) {
         seed = seed * 1103515245u + 12345u;
-        struct timeval tv = tevent_timeval_set(1000 + (seed >> 16) % 100000,
-                                               seed % 1000000);
+        struct timeval tv =
+            tevent_timeval_set(1000 + (seed >> 16) % 100000, seed % 1000000);
         if (tevent_add_timer(ev, ev, tv, timer_handler, &fired) == NULL) {
             die("tevent_add_timer");
         }
@@ -274,6 +275,41 @@ static double bench_req(unsigned n)
     return t0 / n;
 }
 
+/* --- memory: talloc bytes held per pending event (value is bytes) --- */
+
+static double bench_timer_bytes(unsigned n)
+{
+    TALLOC_CTX *mem = talloc_new(NULL);
+    struct tevent_context *ev = tevent_context_init(mem);
+    unsigned fired = 0;
+    size_t before = talloc_total_size(ev);
+
+    for (unsigned i = 0; i < n; i++) {
+        tevent_add_timer(ev, ev, tevent_timeval_current_ofs(3600, i),
+                         timer_handler, &fired);
+    }
+    double bytes = (double)(talloc_total_size(ev) - before) / n;
+    talloc_free(mem);
+    return bytes;
+}
+
+static double bench_req_bytes(unsigned n)
+{
+    TALLOC_CTX *mem = talloc_new(NULL);
+    size_t before = talloc_total_size(mem);
+
+    for (unsigned i = 0; i < n; i++) {
+        struct req_state *state;
+        if (_tevent_req_create(mem, &state, sizeof(struct req_state),
+                               "struct req_state", __location__) == NULL) {
+            die("tevent_req_create");
+        }
+    }
+    double bytes = (double)(talloc_total_size(mem) - before) / n;
+    talloc_free(mem);
+    return bytes;
+}
+
 struct workload {
     const char *name;
     double (*run)(unsigned n, const char *backend);
@@ -302,6 +338,17 @@ static double w_req(unsigned n, const char *b)
     return bench_req(n);
 }
 
+static double w_timer_bytes(unsigned n, const char *b)
+{
+    (void)b;
+    return bench_timer_bytes(n);
+}
+static double w_req_bytes(unsigned n, const char *b)
+{
+    (void)b;
+    return bench_req_bytes(n);
+}
+
 static const struct workload workloads[] = {
     {"immediate", w_immediate, NULL, 1000000},
     {"timers_random_20k", w_timers, NULL, 20000},
@@ -311,6 +358,8 @@ static const struct workload workloads[] = {
     {"fd_add_free_4k_epoll", bench_fd_add, "epoll", 4000},
     {"fd_add_free_4k_poll", bench_fd_add, "poll", 4000},
     {"req_create_done_post", w_req, NULL, 300000},
+    {"timer_bytes", w_timer_bytes, NULL, 10000},
+    {"req_bytes", w_req_bytes, NULL, 10000},
 };
 
 int main(int argc, char **argv)

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: LGPL-3.0-or-later
 #
 # Runs the same bench binary against our libtevent and a reference one
-# (Debian's by default), interleaved, and prints per-workload medians and
-# the ratio reference/ours (above 1 means we are faster).
+# (Debian's by default), interleaved, and prints per-workload medians (ns
+# per operation; bytes per object for *_bytes) and the ratio reference/ours
+# (above 1 means we are faster or smaller).
 #
 #   bench/run.sh [-b BUILD_DIR] [-r ROUNDS] [-s REF_LIBDIR] [--callgrind] [workload ...]
 #
@@ -62,7 +63,7 @@ done
 awk '
   { v[$1 " " $2] = v[$1 " " $2] " " $3; names[$2] = 1; order[++n] = $2 }
   END {
-    printf "%-24s %12s %12s %8s\n", "workload", "ours_ns/op", "ref_ns/op", "ratio"
+    printf "%-24s %12s %12s %8s\n", "workload", "ours", "reference", "ratio"
     for (i = 1; i <= n; i++) {
       w = order[i]; if (seen[w]++) continue
       o = median(v["ours " w]); r = median(v["ref " w])

@@ -168,19 +168,17 @@ struct tevent_timer {
     tevent_wrapper_glue *wrapper = nullptr;
     bool busy = false;
     bool destroyed = false;
+    // Zero-deadline timers added through the shortcut sort before zero
+    // timers inserted by a plain sorted insert (see timer.cpp).
+    bool zero_shortcut = false;
+    uint32_t heap_index = 0; // position in the context's heap (timer.cpp)
     struct timeval next_event = {0, 0};
     tevent_timer_handler_t handler = nullptr;
     void *private_data = nullptr;
     const char *handler_name = nullptr;
     const char *location = nullptr;
-    void *additional_data = nullptr;
     uint64_t tag = 0;
-    // Heap bookkeeping (timer.cpp).
-    size_t heap_index = 0;
-    uint64_t seq = 0;
-    // Zero-deadline timers added through the shortcut sort before zero
-    // timers inserted by a plain sorted insert (see timer.cpp).
-    bool zero_shortcut = false;
+    uint64_t seq = 0; // insertion order among equal deadlines
 };
 
 struct tevent_immediate {

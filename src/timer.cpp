@@ -21,7 +21,7 @@ namespace tev
 namespace
 {
 
-constexpr size_t not_in_heap = SIZE_MAX;
+constexpr uint32_t not_in_heap = UINT32_MAX;
 
 bool earlier(const tevent_timer *a, const tevent_timer *b)
 {
@@ -40,7 +40,7 @@ bool earlier(const tevent_timer *a, const tevent_timer *b)
 void place(TimerHeap &h, size_t i, tevent_timer *te)
 {
     h.slots[i] = te;
-    te->heap_index = i;
+    te->heap_index = static_cast<uint32_t>(i);
 }
 
 void sift_up(TimerHeap &h, size_t i)
@@ -80,6 +80,9 @@ void sift_down(TimerHeap &h, size_t i)
 
 bool heap_push(TimerHeap &h, tevent_timer *te)
 {
+    if (h.count >= not_in_heap) {
+        return false;
+    }
     if (h.count == h.capacity) {
         size_t cap = h.capacity == 0 ? 16 : h.capacity * 2;
         void *mem = realloc(h.slots, cap * sizeof(h.slots[0]));
