@@ -131,8 +131,7 @@ int main(void)
     int ret;
 
     d->ev = tevent_context_init(mem);
-    if (d->ev == NULL ||
-        socketpair(AF_UNIX, SOCK_STREAM, 0, d->fds) != 0) {
+    if (d->ev == NULL || socketpair(AF_UNIX, SOCK_STREAM, 0, d->fds) != 0) {
         perror("setup");
         return 1;
     }
@@ -155,9 +154,8 @@ int main(void)
     ret = tevent_loop_wait(d->ev);
     printf("loop finished (%d): sent %d, received %d, signal %s\n", ret,
            d->sent, d->received, d->got_signal ? "seen" : "missing");
-    ret = (ret == 0 && !d->failed && d->received == LINES && d->got_signal)
-              ? 0
-              : 1;
+    ret = (ret == 0 && !d->failed && d->received == LINES && d->got_signal) ? 0
+                                                                            : 1;
     close(d->fds[0]);
     close(d->fds[1]);
     talloc_free(mem);

@@ -206,8 +206,8 @@ static void log_signal(struct tevent_context *ev, struct tevent_signal *se,
 {
     (void)ev;
     (void)se;
-    printf("  signal %s signum=%d count=%d siginfo=%s", (const char *)p,
-           signum, count, siginfo ? "yes" : "no");
+    printf("  signal %s signum=%d count=%d siginfo=%s", (const char *)p, signum,
+           count, siginfo ? "yes" : "no");
     if (siginfo != NULL) {
         printf(" si_signo=%d", ((siginfo_t *)siginfo)->si_signo);
     }
@@ -229,7 +229,8 @@ static void scenario_signals(void)
     raise(SIGUSR2);
     printf(" ret=%d\n", tevent_loop_once(ev));
     errno = 0;
-    struct tevent_signal *se = tevent_add_signal(ev, mem, 68, 0, log_signal, "x");
+    struct tevent_signal *se =
+        tevent_add_signal(ev, mem, 68, 0, log_signal, "x");
     printf(" signum 68 -> %s errno=%s\n", se ? "event" : "NULL",
            errno == EINVAL ? "EINVAL" : "other");
     talloc_free(mem);
@@ -243,7 +244,7 @@ struct diff_state {
 
 static const char *state_name(enum tevent_req_state s)
 {
-    static const char *n[] = {"INIT",      "IN_PROGRESS", "DONE",
+    static const char *n[] = {"INIT",       "IN_PROGRESS", "DONE",
                               "USER_ERROR", "TIMED_OUT",   "NO_MEMORY",
                               "RECEIVED"};
     return n[s];
@@ -294,7 +295,8 @@ static void scenario_req(void)
     printf("  error(0)=%d\n", tevent_req_error(r2, 0));
     printf("  error(5)=%d\n", tevent_req_error(r2, 5));
     tevent_req_received(r2);
-    printf("  data after received: %s\n", _tevent_req_data(r2) ? "set" : "NULL");
+    printf("  data after received: %s\n",
+           _tevent_req_data(r2) ? "set" : "NULL");
     talloc_free(r2);
 
     r3 = new_req(mem, "timeout");
@@ -358,8 +360,8 @@ static void scenario_queue(void)
 
 /* --- debug output at the default levels --- */
 
-static void log_debug(void *ctx, enum tevent_debug_level level,
-                      const char *fmt, va_list ap)
+static void log_debug(void *ctx, enum tevent_debug_level level, const char *fmt,
+                      va_list ap)
 {
     (void)ctx;
     if (level <= TEVENT_DEBUG_WARNING) {
