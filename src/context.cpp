@@ -146,7 +146,7 @@ void abort_nesting(tevent_context *ev, const char *location)
 int nesting_hook(tevent_context *ev, bool begin, void **stack_ptr,
                  const char *location)
 {
-    if (ev->nesting.level == 0 || ev->nesting.hook_fn == nullptr) {
+    if (ev->nesting.hook_fn == nullptr) {
         return 0;
     }
     return ev->nesting.hook_fn(ev, ev->nesting.hook_private, ev->nesting.level,

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <new>
 #include <pthread.h>
 #include <sys/time.h>
@@ -101,8 +102,19 @@ template <class T> T *make(const void *parent, const char *name)
 class MutexLock
 {
   public:
-    explicit MutexLock(pthread_mutex_t *m) : m_(m) { pthread_mutex_lock(m_); }
-    ~MutexLock() { pthread_mutex_unlock(m_); }
+    // A failing lock means a destroyed or corrupt mutex: stop, as upstream.
+    explicit MutexLock(pthread_mutex_t *m) : m_(m)
+    {
+        if (pthread_mutex_lock(m_) != 0) {
+            abort();
+        }
+    }
+    ~MutexLock()
+    {
+        if (pthread_mutex_unlock(m_) != 0) {
+            abort();
+        }
+    }
     MutexLock(const MutexLock &) = delete;
     MutexLock &operator=(const MutexLock &) = delete;
 
@@ -130,8 +142,9 @@ struct LoopFrame {
 
 // ---------------------------------------------------------------------------
 // The event objects.  Field meanings follow upstream's observable behaviour:
-// `busy` is set while the object's handler runs, `destroyed` once talloc
-// freed it during that handler (its memory is released afterwards).
+// `busy` is set while the object's handler runs; `destroyed` once its
+// talloc destructor ran, which while `busy` keeps the memory until the
+// handler returns (and makes a second explicit free detectable).
 
 struct tevent_wrapper_glue;
 
@@ -242,7 +255,7 @@ struct tevent_context {
     tev::List<tevent_signal> signal_events;
     tev::List<tevent_threaded_context> threaded_contexts;
     tev::List<tevent_immediate> immediate_events;
-    tev::List<tevent_fd> fd_events; // newest first
+    tev::List<tevent_fd> fd_events; // new fdes at the head
     tev::TimerHeap timers;
     uint64_t timer_seq = 0;
 
@@ -340,7 +353,8 @@ inline bool debug_enabled(const tevent_context *ev, tevent_debug_level level)
 // upstream's __location__: "file:line" of the call site.
 #define TEV_STRINGIFY2(x) #x
 #define TEV_STRINGIFY(x) TEV_STRINGIFY2(x)
-#define TEV_LOCATION __FILE__ ":" TEV_STRINGIFY(__LINE__)
+// __FILE_NAME__ keeps the build directory out of the library.
+#define TEV_LOCATION __FILE_NAME__ ":" TEV_STRINGIFY(__LINE__)
 
 // Exported symbols are marked explicitly; everything else is hidden.
 #define TEVENT_EXPORT extern "C" __attribute__((visibility("default")))

@@ -96,6 +96,8 @@ void common_schedule_immediate(tevent_immediate *im, tevent_context *ev,
     if (handler == nullptr) {
         return;
     }
+    // Cancel leaves an already detached immediate as it was: start afresh.
+    reset_fields(im, nullptr);
     im->event_ctx = ev;
     im->wrapper = glue;
     im->handler = handler;

@@ -41,12 +41,8 @@ namespace tev
 namespace
 {
 
-constexpr const char *queue_type = "struct tevent_queue";
-constexpr const char *entry_type = "struct tevent_queue_entry";
-constexpr const char *wait_state_type = "struct tevent_queue_wait_state";
-
 // The state of tevent_queue_wait_send(); only its size and name matter.
-struct QueueWaitState {
+struct tevent_queue_wait_state {
     uint8_t dummy = 0;
 };
 
@@ -55,15 +51,14 @@ void immediate_trigger(tevent_context *ev, tevent_immediate *im,
 
 void schedule_head(tevent_queue *q)
 {
-    _tevent_schedule_immediate(q->immediate, q->list.head->ev,
-                               immediate_trigger, q,
-                               "tevent_queue_immediate_trigger", __location__);
+    tevent_context *ev = q->list.head->ev;
+    ev->ops->schedule_immediate(q->immediate, ev, immediate_trigger, q,
+                                "tevent_queue_immediate_trigger", TEV_LOCATION);
 }
 
 void immediate_trigger(tevent_context *ev, tevent_immediate *, void *pd)
 {
-    auto *q = static_cast<tevent_queue *>(
-        _talloc_get_type_abort(pd, queue_type, __location__));
+    auto *q = talloc_get_type_abort(pd, struct tevent_queue);
     if (!q->running || q->list.empty()) {
         return;
     }
@@ -80,9 +75,8 @@ void immediate_trigger(tevent_context *ev, tevent_immediate *, void *pd)
 // A NULL trigger makes the entry a pure blocker.
 void noop_trigger(tevent_req *, void *) {}
 
-int entry_destructor(void *ptr)
+int entry_destructor(tevent_queue_entry *e)
 {
-    auto *e = static_cast<tevent_queue_entry *>(ptr);
     tevent_queue *q = e->queue;
     // Upstream reports the leaving entry on the ev of the current head, and
     // the QUEUE_LEAVE on the current head's request, which may be another
@@ -100,9 +94,8 @@ int entry_destructor(void *ptr)
     return 0;
 }
 
-int queue_destructor(void *ptr)
+int queue_destructor(tevent_queue *q)
 {
-    auto *q = static_cast<tevent_queue *>(ptr);
     // Stopped first, so that removing the entries schedules nothing.  The
     // requests themselves belong to their callers and stay.
     q->running = false;
@@ -117,7 +110,7 @@ int queue_destructor(void *ptr)
 tevent_queue *queue_create(TALLOC_CTX *mem_ctx, const char *name,
                            const char *location)
 {
-    auto *q = make<tevent_queue>(mem_ctx, queue_type);
+    auto *q = make<tevent_queue>(mem_ctx, "struct tevent_queue");
     if (q == nullptr) {
         return nullptr;
     }
@@ -126,14 +119,14 @@ tevent_queue *queue_create(TALLOC_CTX *mem_ctx, const char *name,
         talloc_free(q);
         return nullptr;
     }
-    q->immediate = create_immediate(q, __location__);
+    q->immediate = create_immediate(q, TEV_LOCATION);
     if (q->immediate == nullptr) {
         talloc_free(q);
         return nullptr;
     }
     q->location = location;
     q->running = true;
-    _talloc_set_destructor(q, queue_destructor);
+    talloc_set_destructor(q, queue_destructor);
     return q;
 }
 
@@ -143,7 +136,7 @@ tevent_queue_entry *queue_add(tevent_queue *queue, tevent_context *ev,
                               const char *trigger_name, void *private_data,
                               bool allow_direct)
 {
-    auto *e = make<tevent_queue_entry>(req, entry_type);
+    auto *e = make<tevent_queue_entry>(req, "struct tevent_queue_entry");
     if (e == nullptr) {
         return nullptr;
     }
@@ -162,7 +155,7 @@ tevent_queue_entry *queue_add(tevent_queue *queue, tevent_context *ev,
 
     queue->list.push_back(e);
     queue->length++;
-    _talloc_set_destructor(e, entry_destructor);
+    talloc_set_destructor(e, entry_destructor);
     trace_queue(ev, e, TEVENT_EVENT_TRACE_ATTACH);
     call_depth_notify(TEVENT_CALL_FLOW_REQ_QUEUE_ENTER, req,
                       req->internal.call_depth, e->trigger_name);
@@ -224,7 +217,7 @@ namespace
 
 void wait_trigger(tevent_req *req, void *)
 {
-    _tevent_req_done(req, __location__);
+    req_done(req, TEV_LOCATION);
 }
 
 } // namespace
@@ -232,17 +225,17 @@ void wait_trigger(tevent_req *req, void *)
 tevent_req *queue_wait_send(TALLOC_CTX *mem_ctx, tevent_context *ev,
                             tevent_queue *queue)
 {
-    QueueWaitState *state = nullptr;
-    tevent_req *req =
-        __tevent_req_create(mem_ctx, &state, sizeof(*state), wait_state_type,
-                            "tevent_queue_wait_send", __location__);
+    tevent_queue_wait_state *state = nullptr;
+    tevent_req *req = req_create(mem_ctx, &state, sizeof(*state),
+                                 "struct tevent_queue_wait_state",
+                                 "tevent_queue_wait_send", TEV_LOCATION);
     if (req == nullptr) {
         return nullptr;
     }
     if (queue_add(queue, ev, req, wait_trigger, "tevent_queue_wait_trigger",
                   nullptr, false) == nullptr) {
-        _tevent_req_oom(req, __location__);
-        return tevent_req_post(req, ev);
+        req_oom(req, TEV_LOCATION);
+        return req_post(req, ev);
     }
     return req;
 }
@@ -251,8 +244,8 @@ bool queue_wait_recv(tevent_req *req)
 {
     enum tevent_req_state state;
     uint64_t err;
-    bool failed = tevent_req_is_error(req, &state, &err);
-    tevent_req_received(req);
+    bool failed = req_is_error(req, &state, &err);
+    req_received(req);
     return !failed;
 }
 

@@ -89,7 +89,7 @@ tevent_req *req_create(TALLOC_CTX *mem_ctx, void *pstate, size_t state_size,
     req->internal.create_location = location;
     req->internal.state = TEVENT_REQ_IN_PROGRESS;
     // Neither allocation can fail: the pool already holds their memory.
-    req->internal.trigger = create_immediate(req, __location__);
+    req->internal.trigger = create_immediate(req, TEV_LOCATION);
     req->data = _talloc_zero(req, state_size, type);
     talloc_set_destructor(req, req_destructor);
 
@@ -193,8 +193,8 @@ bool req_set_endtime(tevent_req *req, tevent_context *ev,
     TALLOC_FREE(req->internal.timer);
     req->internal.timer =
         ev->ops->add_timer(ev, req, endtime, req_timedout, req,
-                           "tevent_req_timedout", __location__);
-    return !req_nomem(req->internal.timer, req, __location__);
+                           "tevent_req_timedout", TEV_LOCATION);
+    return !req_nomem(req->internal.timer, req, TEV_LOCATION);
 }
 
 void req_reset_endtime(tevent_req *req)
@@ -254,7 +254,7 @@ bool req_nomem(const void *p, tevent_req *req, const char *location)
 tevent_req *req_post(tevent_req *req, tevent_context *ev)
 {
     ev->ops->schedule_immediate(req->internal.trigger, ev, req_trigger, req,
-                                "tevent_req_trigger", __location__);
+                                "tevent_req_trigger", TEV_LOCATION);
     return req;
 }
 
@@ -271,7 +271,7 @@ bool req_is_in_progress(tevent_req *req)
 bool req_poll(tevent_req *req, tevent_context *ev)
 {
     while (req_is_in_progress(req)) {
-        if (loop_once(ev, __location__) != 0) {
+        if (loop_once(ev, TEV_LOCATION) != 0) {
             return false;
         }
     }

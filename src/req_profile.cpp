@@ -32,11 +32,11 @@ int profile_destructor(tevent_req_profile *p)
 bool req_set_profile(tevent_req *req)
 {
     if (req->internal.profile != nullptr) {
-        req_error(req, EINVAL, __location__);
+        req_error(req, EINVAL, TEV_LOCATION);
         return false;
     }
     tevent_req_profile *p = profile_create(req);
-    if (req_nomem(p, req, __location__)) {
+    if (req_nomem(p, req, TEV_LOCATION)) {
         return false;
     }
     p->req_name = talloc_get_name(req->data);

@@ -16,7 +16,7 @@ tevent_req *wakeup_send(TALLOC_CTX *mem_ctx, tevent_context *ev,
     tevent_wakeup_state *state = nullptr;
     tevent_req *req = req_create(mem_ctx, &state, sizeof(tevent_wakeup_state),
                                  "struct tevent_wakeup_state",
-                                 "tevent_wakeup_send", __location__);
+                                 "tevent_wakeup_send", TEV_LOCATION);
     if (req == nullptr) {
         return nullptr;
     }

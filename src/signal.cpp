@@ -596,6 +596,15 @@ void signals_atfork_parent()
 
 void signals_atfork_child()
 {
+    // Handlers that were running in other threads at fork() do not exist in
+    // the child: nothing is in flight, and a delivery counted in its slot
+    // but not yet in `pending` is recounted from the slots.
+    g_async.in_flight.store(0);
+    uint32_t pending = 0;
+    for (AsyncSlot &slot : g_async.slot) {
+        pending += slot.count.load() - slot.seen.load();
+    }
+    g_async.pending.store(pending);
     pthread_mutex_unlock(&g_lock);
 }
 
