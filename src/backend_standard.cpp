@@ -29,10 +29,11 @@ struct StdGlue {
 
 int std_context_init(tevent_context *ev);
 
+// Kept in the context rather than looked up from ev->ops' talloc parent on
+// every iteration, as upstream does.
 StdGlue *glue_of(tevent_context *ev)
 {
-    return static_cast<StdGlue *>(_talloc_get_type_abort(
-        talloc_parent(ev->ops), kGlueName, TEV_LOCATION));
+    return static_cast<StdGlue *>(ev->std_glue);
 }
 
 void use_poll_ops(StdGlue *glue)
@@ -106,6 +107,7 @@ int std_context_init(tevent_context *ev)
             return -1;
         }
         ev->ops = glue->glue_ops;
+        ev->std_glue = glue;
     } else {
         glue = glue_of(ev);
     }

@@ -264,6 +264,7 @@ struct tevent_context {
     tev::List<tevent_immediate> scheduled_immediates;
 
     void *additional_data = nullptr; // the backend's state
+    void *std_glue = nullptr; // the "standard" backend's per-context state
 
     // Wakes the loop from signal handlers and other threads.
     tevent_fd *wakeup_fde = nullptr;
