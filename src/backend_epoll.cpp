@@ -51,8 +51,8 @@ struct EpollState {
     // gone, so callers must learn about it through their own stack.
     bool *panic_state = nullptr;
     PanicFallback panic_fallback = nullptr;
-    // The fde whose destructor is running: it must neither be registered
-    // again (fork) nor be handed over to the fallback.
+    // The fde being freed or disarmed: it must neither be registered again
+    // (fork) nor be handed over to the fallback.
     tevent_fd *destroying = nullptr;
     // registered[fd] = the primary holding the kernel registration of fd.
     tevent_fd **registered = nullptr; // talloc array
@@ -315,7 +315,8 @@ bool reserve_fd(EpollState *st, int fd)
     return true;
 }
 
-// Detaches every fde of the group for good (the fd is closed).
+// Detaches every fde of the group for good (the fd is closed).  The group
+// dissolves as a whole, so the per-fde disarm hook is bypassed.
 void mpx_disarm_all(EpollState *st, tevent_fd *any)
 {
     tevent_fd *primary = fd_mpx_primary(any);
@@ -324,10 +325,10 @@ void mpx_disarm_all(EpollState *st, tevent_fd *any)
     for (tevent_fd *m = mpx_take_list(primary); m != nullptr; m = next) {
         next = m->mpx.next;
         if (m != primary) {
-            fd_disarm(m);
+            fd_disarm_unhooked(m);
         }
     }
-    fd_disarm(primary);
+    fd_disarm_unhooked(primary);
 }
 
 // ---------------------------------------------------------------------------
@@ -589,10 +590,61 @@ bool reopen_if_forked(EpollState *st)
 // ---------------------------------------------------------------------------
 // ops
 
+// Takes fde out of its group (freed or disarmed while the context lives
+// on): the oldest remaining member becomes primary and takes over the
+// kernel registration and the fd table entry.  A failing epoll call may
+// panic, which frees st.
+void leave_group(EpollState *st, tevent_fd *fde)
+{
+    bool panic = false;
+    st->panic_state = &panic;
+    st->destroying = fde;
+
+    if (st->pid != cached_getpid()) {
+        check_reopen(st);
+        if (panic) {
+            fd_mpx_reinit(fde);
+            return;
+        }
+    }
+    if (fd_mpx_primary(fde) == fde) {
+        del_event(st, fde);
+        if (panic) {
+            fd_mpx_reinit(fde);
+            return;
+        }
+    }
+    tevent_fd *remaining = mpx_remove(fde);
+    if (remaining != nullptr) {
+        tevent_fd *changed = mpx_update(remaining);
+        if (changed != nullptr) {
+            update_event(st, changed);
+        }
+    }
+    if (!panic) {
+        st->destroying = nullptr;
+        st->panic_state = nullptr;
+    }
+}
+
+// ev->fd_disarm_hook.  Context teardown does not come here.
+void epoll_fd_disarm(tevent_fd *fde)
+{
+    EpollState *st = state_of(fde->event_ctx);
+    // Alone on its fd and not registered (its flags were cleared first, as
+    // a freed wrapper does): there is nothing to undo.
+    if (!fde->mpx.has_mpx && registered_primary(st, fde->fd) != fde) {
+        return;
+    }
+    leave_group(st, fde);
+}
+
 int epoll_state_destructor(EpollState *st)
 {
     close(st->epoll_fd);
     st->epoll_fd = -1;
+    // A panic or a re-initialisation: the groups are gone with the state.
+    st->ev->fd_disarm_hook = nullptr;
     return 0;
 }
 
@@ -615,6 +667,7 @@ int epoll_context_init(tevent_context *ev)
     st->pid = cached_getpid();
     talloc_set_destructor(st, epoll_state_destructor);
     ev->additional_data = st;
+    ev->fd_disarm_hook = epoll_fd_disarm;
     return 0;
 }
 
@@ -625,36 +678,7 @@ int epoll_fd_destructor(tevent_fd *fde)
         fd_mpx_reinit(fde);
         return common_fd_destructor(fde);
     }
-    EpollState *st = state_of(ev);
-    bool panic = false;
-    st->panic_state = &panic;
-    st->destroying = fde;
-
-    if (st->pid != cached_getpid()) {
-        check_reopen(st);
-        if (panic) {
-            fd_mpx_reinit(fde);
-            return common_fd_destructor(fde);
-        }
-    }
-    if (fd_mpx_primary(fde) == fde) {
-        del_event(st, fde);
-        if (panic) {
-            fd_mpx_reinit(fde);
-            return common_fd_destructor(fde);
-        }
-    }
-    tevent_fd *remaining = mpx_remove(fde);
-    if (remaining != nullptr) {
-        tevent_fd *changed = mpx_update(remaining);
-        if (changed != nullptr) {
-            update_event(st, changed);
-        }
-    }
-    if (!panic) {
-        st->destroying = nullptr;
-        st->panic_state = nullptr;
-    }
+    leave_group(state_of(ev), fde);
     return common_fd_destructor(fde);
 }
 

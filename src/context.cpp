@@ -268,7 +268,7 @@ int context_destructor(tevent_context *ev)
     wrappers_orphan_all(ev);
     common_wakeup_fini(ev);
     while (tevent_fd *fde = ev->fd_events.head) {
-        fd_disarm(fde);
+        fd_disarm_unhooked(fde);
     }
     timers_detach_all(ev);
     immediates_detach_all(ev);

@@ -264,6 +264,9 @@ struct tevent_context {
     tev::List<tevent_immediate> scheduled_immediates;
 
     void *additional_data = nullptr; // the backend's state
+    // Set by a backend that groups fdes (epoll): takes an fde that is
+    // disarmed while the context lives on out of its group (fd_disarm()).
+    void (*fd_disarm_hook)(tevent_fd *fde) = nullptr;
     void *std_glue = nullptr; // the "standard" backend's per-context state
 
     // Wakes the loop from signal handlers and other threads.

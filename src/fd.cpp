@@ -29,6 +29,15 @@ void fd_mpx_reinit(tevent_fd *fde)
 
 void fd_disarm(tevent_fd *fde)
 {
+    if (fde->event_ctx != nullptr &&
+        fde->event_ctx->fd_disarm_hook != nullptr) {
+        fde->event_ctx->fd_disarm_hook(fde);
+    }
+    fd_disarm_unhooked(fde);
+}
+
+void fd_disarm_unhooked(tevent_fd *fde)
+{
     tevent_context *ev = fde->event_ctx;
     if (ev != nullptr) {
         trace_fd(ev, fde, TEVENT_EVENT_TRACE_DETACH);

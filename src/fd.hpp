@@ -24,9 +24,13 @@ void fd_set_auto_close(tevent_fd *fde);
 uint16_t fd_get_flags(tevent_fd *fde);
 void fd_set_flags(tevent_fd *fde, uint16_t flags);
 
-// Disarms an fde for good (context teardown, EBADF, POLLNVAL): detach
+// Disarms an fde for good (freed wrapper, POLLNVAL) while its context
+// lives on: the backend takes it out of its fd group first, then detach
 // trace, unlink, forget the context, the multiplexing and the wrapper.
 void fd_disarm(tevent_fd *fde);
+// The same without the backend: for context teardown (the backend state
+// goes away as a whole) and for a backend disarming a whole group itself.
+void fd_disarm_unhooked(tevent_fd *fde);
 
 // Multiplexing of several fdes on one fd (used by the epoll backend).
 inline tevent_fd *fd_mpx_primary(tevent_fd *any)

@@ -252,6 +252,11 @@ void detach_events(tevent_context *main_ev, tevent_wrapper_glue *glue)
         // Through the backend first, so that it forgets the fd as well.
         fd_set_flags(fde, 0);
         fd_disarm(fde);
+        // A closed fd makes the backend disarm the fd's whole group, which
+        // may include fnext (unlinked then): start over.
+        if (fnext != nullptr && fnext->event_ctx == nullptr) {
+            fnext = main_ev->fd_events.head;
+        }
     }
 
     timers_detach_wrapper(main_ev, glue);

@@ -866,6 +866,215 @@ static void test_free_wrapper_with_events(void **state)
     assert_int_equal(abort_count, 0);
 }
 
+/* fdes sharing one fd with fdes of a freed wrapper (one epoll
+ * registration for all of them) go on working; the wrapper's are inert. */
+
+#define MAX_SHARED 4
+
+struct shared_fde {
+    struct fixture *f;
+    struct tevent_fd *fde;
+    bool wrapped;
+    int runs;
+};
+
+static void shared_fd_handler(struct tevent_context *ev, struct tevent_fd *fde,
+                              uint16_t flags, void *private_data)
+{
+    struct shared_fde *s = private_data;
+
+    assert_ptr_equal(ev, s->f->ev);
+    assert_ptr_equal(fde, s->fde);
+    assert_int_equal(flags, TEVENT_FD_READ);
+    s->runs += 1;
+}
+
+static void add_shared(struct fixture *f, struct shared_fde *s, bool wrapped)
+{
+    s->f = f;
+    s->wrapped = wrapped;
+    s->runs = 0;
+    s->fde = tevent_add_fd(wrapped ? f->wrap : f->ev, f->mem, f->sock[1],
+                           TEVENT_FD_READ,
+                           wrapped ? must_not_run_fd : shared_fd_handler, s);
+    assert_non_null(s->fde);
+}
+
+/* Loops until the live fdes ran twice each in all: the fd stays
+ * readable, so round robin runs each of them twice.  (poll_mt spends an
+ * extra iteration now and then, as upstream.) */
+static void expect_round_robin(struct fixture *f, struct shared_fde *s, int n,
+                               int expected_runs)
+{
+    int live = 0, total = 0, start = 0;
+    int i, iterations;
+
+    for (i = 0; i < n; i++) {
+        if (s[i].fde != NULL && !s[i].wrapped) {
+            live += 1;
+            start += s[i].runs;
+        }
+    }
+    for (iterations = 0; total < start + 2 * live; iterations++) {
+        assert_true(iterations < 4 * live);
+        assert_int_equal(tevent_loop_once(f->ev), 0);
+        total = 0;
+        for (i = 0; i < n; i++) {
+            total += s[i].fde != NULL && !s[i].wrapped ? s[i].runs : 0;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        if (s[i].fde != NULL && !s[i].wrapped) {
+            assert_int_equal(s[i].runs, expected_runs);
+        }
+    }
+}
+
+/* layout: one letter per fde in the order added on the socket, 'W'
+ * through the wrapper, 'M' on the main context. */
+static void check_shared_fd(struct fixture *f, const char *layout)
+{
+    struct shared_fde s[MAX_SHARED + 1];
+    int n = (int)strlen(layout);
+    int wrapped = 0;
+    int i;
+
+    assert_true(n <= MAX_SHARED);
+    for (i = 0; i < n; i++) {
+        add_shared(f, &s[i], layout[i] == 'W');
+        wrapped += s[i].wrapped;
+    }
+    tevent_set_trace_fd_callback(f->ev, count_fd_detach, NULL);
+    assert_int_equal(talloc_free(f->wrap), 0);
+    assert_int_equal(detaches[0], wrapped);
+    for (i = 0; i < n; i++) {
+        if (s[i].wrapped) {
+            assert_int_equal(tevent_fd_get_flags(s[i].fde), 0);
+        } else {
+            assert_int_equal(tevent_fd_get_flags(s[i].fde), TEVENT_FD_READ);
+        }
+    }
+    assert_int_equal(write(f->sock[0], "x", 1), 1);
+    expect_round_robin(f, s, n, 2);
+
+    /* Freeing the wrapper's fdes leaves the others alone. */
+    for (i = 0; i < n; i++) {
+        if (s[i].wrapped) {
+            assert_int_equal(talloc_free(s[i].fde), 0);
+            s[i].fde = NULL;
+        }
+    }
+    expect_round_robin(f, s, n, 4);
+    assert_int_equal(detaches[0], wrapped);
+
+    /* A new fde on the fd joins the survivors. */
+    for (i = 0; i < n; i++) {
+        s[i].runs = 0;
+    }
+    add_shared(f, &s[n], false);
+    expect_round_robin(f, s, n + 1, 2);
+
+    for (i = 0; i <= n; i++) {
+        TALLOC_FREE(s[i].fde);
+    }
+    assert_int_equal(detaches[0], n + 1);
+    assert_int_equal(abort_count, 0);
+}
+
+static void test_free_wrapper_shared_fd_member(void **state)
+{
+    check_shared_fd(*state, "MW");
+}
+
+static void test_free_wrapper_shared_fd_primary(void **state)
+{
+    check_shared_fd(*state, "WM");
+}
+
+static void test_free_wrapper_shared_fd_three(void **state)
+{
+    check_shared_fd(*state, "WMW");
+}
+
+static void test_free_wrapper_shared_fd_three_main(void **state)
+{
+    check_shared_fd(*state, "MWM");
+}
+
+/* The shared fd was closed behind tevent's back: epoll learns it (EBADF)
+ * while moving the registration off the wrapper's fde (idle, so freeing
+ * the wrapper changes no flags) and disables the whole group; poll only
+ * notices in the next poll(). */
+static void test_free_wrapper_shared_fd_closed(void **state)
+{
+    struct fixture *f = *state;
+    struct shared_fde w, m;
+    const char *backend = test_backend();
+    bool epoll = backend == NULL || strcmp(backend, "epoll") == 0 ||
+                 strcmp(backend, "standard") == 0;
+    int fd = dup(f->sock[1]);
+
+    assert_true(fd >= 0);
+    w = (struct shared_fde){.f = f, .wrapped = true};
+    m = (struct shared_fde){.f = f};
+    w.fde =
+        tevent_add_fd(f->wrap, f->mem, fd, TEVENT_FD_READ, must_not_run_fd, &w);
+    m.fde =
+        tevent_add_fd(f->ev, f->mem, fd, TEVENT_FD_READ, shared_fd_handler, &m);
+    assert_non_null(w.fde);
+    assert_non_null(m.fde);
+    tevent_fd_set_flags(w.fde, 0);
+    tevent_set_trace_fd_callback(f->ev, count_fd_detach, NULL);
+    close(fd);
+
+    assert_int_equal(talloc_free(f->wrap), 0);
+    assert_int_equal(tevent_fd_get_flags(w.fde), 0);
+    assert_int_equal(tevent_fd_get_flags(m.fde), epoll ? 0 : TEVENT_FD_READ);
+    assert_int_equal(detaches[0], epoll ? 2 : 1);
+    if (!epoll) {
+        assert_int_equal(tevent_loop_once(f->ev), 0);
+        assert_int_equal(tevent_fd_get_flags(m.fde), 0);
+    }
+    assert_int_equal(detaches[0], 2);
+    assert_int_equal(m.runs, 0);
+    assert_int_equal(talloc_free(w.fde), 0);
+    assert_int_equal(talloc_free(m.fde), 0);
+    assert_int_equal(detaches[0], 2);
+    assert_int_equal(abort_count, 0);
+}
+
+/* Detaching the first of two wrapper fdes on a closed fd disables both at
+ * once (epoll: EBADF); the wrapper's fdes after them are detached too. */
+static void test_free_wrapper_closed_fd_group_first(void **state)
+{
+    struct fixture *f = *state;
+    struct tevent_fd *other, *reader, *writer;
+    int fd = dup(f->sock[1]);
+
+    assert_true(fd >= 0);
+    other = tevent_add_fd(f->wrap, f->mem, f->sock[1], TEVENT_FD_READ,
+                          must_not_run_fd, NULL);
+    reader = tevent_add_fd(f->wrap, f->mem, fd, TEVENT_FD_READ, must_not_run_fd,
+                           NULL);
+    writer = tevent_add_fd(f->wrap, f->mem, fd, TEVENT_FD_WRITE,
+                           must_not_run_fd, NULL);
+    assert_non_null(other);
+    assert_non_null(reader);
+    assert_non_null(writer);
+    tevent_set_trace_fd_callback(f->ev, count_fd_detach, NULL);
+    close(fd);
+    assert_int_equal(write(f->sock[0], "x", 1), 1);
+
+    assert_int_equal(talloc_free(f->wrap), 0);
+    assert_int_equal(detaches[0], 3);
+    assert_int_equal(tevent_fd_get_flags(other), 0);
+    assert_int_equal(tevent_fd_get_flags(reader), 0);
+    assert_int_equal(tevent_fd_get_flags(writer), 0);
+    /* Nothing is left on the main context. */
+    assert_int_equal(tevent_loop_wait(f->ev), 0);
+    assert_int_equal(abort_count, 0);
+}
+
 /* Like upstream's free_wrapper test: the highest-priority handler (the
  * signal) frees its own wrapper. */
 static void freeing_signal_handler(struct tevent_context *ev,
@@ -1042,6 +1251,12 @@ int main(void)
         T(test_push_pop_misuse),
         T(test_use_inside_handler),
         T(test_free_wrapper_with_events),
+        T(test_free_wrapper_shared_fd_member),
+        T(test_free_wrapper_shared_fd_primary),
+        T(test_free_wrapper_shared_fd_three),
+        T(test_free_wrapper_shared_fd_three_main),
+        T(test_free_wrapper_shared_fd_closed),
+        T(test_free_wrapper_closed_fd_group_first),
         T(test_free_wrapper_in_handler),
         T(test_double_free_in_handler),
         T(test_free_wrapper_parent_in_handler),
