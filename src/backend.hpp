@@ -7,6 +7,10 @@
 #include <sys/epoll.h>
 
 #include "core.hpp"
+#include "immediate.hpp"
+#include "signal.hpp"
+#include "threads.hpp"
+#include "timer.hpp"
 
 namespace tev
 {
@@ -59,6 +63,25 @@ inline uint32_t wanted_events(uint16_t flags)
         events |= POLLRDHUP;
     }
     return events;
+}
+
+// The part of one loop iteration that every built-in backend shares
+// before it waits: pending signals, then cross-thread immediates, then one
+// immediate, then one due timer.  Returns true when a handler ran (the
+// iteration is over); otherwise *wait is how long the backend may block.
+inline bool run_before_wait(tevent_context *ev, struct timeval *wait)
+{
+    if (!ev->signal_events.empty() && common_check_signal(ev) != 0) {
+        return true;
+    }
+    if (!ev->threaded_contexts.empty()) {
+        common_threaded_activate_immediate(ev);
+    }
+    if (!ev->immediate_events.empty() && common_loop_immediate(ev)) {
+        return true;
+    }
+    *wait = common_loop_timer_delay(ev);
+    return timeval_is_zero(wait);
 }
 
 } // namespace tev

@@ -362,17 +362,8 @@ int poll_wait(tevent_context *ev, const struct timeval *tvalp)
 
 int poll_loop_once(tevent_context *ev, const char *)
 {
-    if (!ev->signal_events.empty() && common_check_signal(ev) != 0) {
-        return 0;
-    }
-    if (!ev->threaded_contexts.empty()) {
-        common_threaded_activate_immediate(ev);
-    }
-    if (!ev->immediate_events.empty() && common_loop_immediate(ev)) {
-        return 0;
-    }
-    struct timeval tval = common_loop_timer_delay(ev);
-    if (timeval_is_zero(&tval)) {
+    struct timeval tval;
+    if (run_before_wait(ev, &tval)) {
         return 0;
     }
     return poll_wait(ev, &tval);
