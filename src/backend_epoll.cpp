@@ -34,7 +34,6 @@ namespace
 {
 
 const char kStateName[] = "struct epoll_event_context";
-const char kFdeName[] = "struct tevent_fd";
 
 // fde->additional_flags: an error/hang-up was seen on the fd (sticky, set
 // on every member of the group).
@@ -769,8 +768,8 @@ int epoll_wait_once(EpollState *st, const struct timeval *tvalp)
         return 0;
     }
 
-    auto *primary =
-        static_cast<tevent_fd *>(talloc_check_name(event.data.ptr, kFdeName));
+    auto *primary = static_cast<tevent_fd *>(
+        talloc_check_name(event.data.ptr, fd_type_name));
     if (primary == nullptr) {
         epoll_panic(st, "epoll_wait() gave bad data", true);
         return -1;

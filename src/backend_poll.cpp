@@ -120,9 +120,6 @@ tevent_fd *poll_add_fd(tevent_context *ev, TALLOC_CTX *mem_ctx, int fd,
                        const char *location)
 {
     PollState *st = state_of(ev);
-    if (fd < 0) {
-        return nullptr;
-    }
     tevent_fd *fde = common_add_fd(ev, mem_ctx, fd, flags, handler,
                                    private_data, handler_name, location);
     if (fde == nullptr) {
@@ -259,7 +256,7 @@ uint16_t ready_flags(tevent_fd *fde, short revents)
     uint16_t flags = 0;
     if ((revents & (POLLHUP | POLLERR | POLLRDHUP)) != 0) {
         if ((fde->flags & (TEVENT_FD_READ | TEVENT_FD_ERROR)) == 0) {
-            fd_set_flags(fde, fd_get_flags(fde) & ~TEVENT_FD_WRITE);
+            poll_set_fd_flags(fde, fde->flags & ~TEVENT_FD_WRITE);
             return 0;
         }
         if ((fde->flags & TEVENT_FD_ERROR) != 0) {
@@ -328,8 +325,7 @@ int poll_wait(tevent_context *ev, const struct timeval *tvalp)
             TEV_DEBUG(ev, TEVENT_DEBUG_ERROR,
                       "POLLNVAL on fde[%p] fd[%d] - disabling\n",
                       static_cast<void *>(fde), pfd->fd);
-            st->fdes[idx] = nullptr;
-            st->deleted = true;
+            vacate_slot(st, fde);
             fd_disarm(fde);
             continue;
         }
@@ -351,9 +347,8 @@ int poll_wait(tevent_context *ev, const struct timeval *tvalp)
         TEV_DEBUG(ev, TEVENT_DEBUG_WARNING,
                   "POLLNVAL on dangling fd[%d] fde[%p] - disabling\n",
                   st->fds[i].fd, static_cast<void *>(fde));
-        st->fdes[i] = nullptr;
-        st->deleted = true;
         if (fde != nullptr) {
+            vacate_slot(st, fde);
             fd_disarm(fde);
         }
     }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
 // The C++ core of tevent-cxx: the real layout of every object that the C API
-// only knows as an opaque struct, and the internal interfaces between the
-// files of src/.  Nothing here is exported; the C entry points live in
-// src/capi/ and only convert and forward.
+// only knows as an opaque struct, and the small helpers every file uses.
+// Each concept declares its functions in its own header (fd.hpp, ...).
+// Nothing here is exported; the C entry points live in src/capi/ and only
+// convert and forward.
 #pragma once
 
 #include <cstddef>
@@ -68,22 +69,6 @@ template <class T> struct List {
         }
         n->prev = n->next = nullptr;
     }
-
-    // Moves every element of other to the end of this list.
-    void splice_back(List &other)
-    {
-        if (other.head == nullptr) {
-            return;
-        }
-        if (tail != nullptr) {
-            tail->next = other.head;
-            other.head->prev = tail;
-        } else {
-            head = other.head;
-        }
-        tail = other.tail;
-        other.head = other.tail = nullptr;
-    }
 };
 
 // Allocates a talloc chunk named `name` and constructs a T in it.  The
@@ -125,7 +110,7 @@ class MutexLock
 // Min-heap of timers keyed by (deadline, insertion class, sequence number):
 // O(log n) insert, remove and update; equal deadlines keep FIFO order.
 struct TimerHeap {
-    tevent_timer **slots = nullptr; // talloc array, child of the context
+    tevent_timer **slots = nullptr; // malloc()ed, freed at context teardown
     size_t count = 0;
     size_t capacity = 0;
 };
@@ -148,6 +133,13 @@ struct LoopFrame {
 
 struct tevent_wrapper_glue;
 
+// talloc names compared on hot paths: one object, so that talloc's name
+// check succeeds on the pointer comparison.
+namespace tev
+{
+inline constexpr char fd_type_name[] = "struct tevent_fd";
+} // namespace tev
+
 struct tevent_fd {
     tevent_fd *prev = nullptr, *next = nullptr;
     tevent_context *event_ctx = nullptr;
@@ -163,7 +155,6 @@ struct tevent_fd {
     const char *location = nullptr;
     // Private to the backend (poll: array index; epoll: state bits).
     uint64_t additional_flags = 0;
-    void *additional_data = nullptr;
     uint64_t tag = 0;
     // Several fdes on one fd share one kernel registration (epoll).  The
     // primary fde carries the list of the others and the union of flags.
@@ -206,8 +197,6 @@ struct tevent_immediate {
     const char *handler_name = nullptr;
     const char *create_location = nullptr;
     const char *schedule_location = nullptr;
-    void (*cancel_fn)(tevent_immediate *im) = nullptr;
-    void *additional_data = nullptr;
     uint64_t tag = 0;
 };
 
@@ -272,7 +261,6 @@ struct tevent_context {
     // Wakes the loop from signal handlers and other threads.
     tevent_fd *wakeup_fde = nullptr;
     int wakeup_fd = -1;
-    int wakeup_read_fd = -1; // only used when eventfd is unavailable
 
     struct {
         enum tevent_debug_level max_level = TEVENT_DEBUG_FATAL;

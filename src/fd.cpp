@@ -89,7 +89,7 @@ tevent_fd *common_add_fd(tevent_context *ev, TALLOC_CTX *mem_ctx, int fd,
         return nullptr;
     }
     auto *fde =
-        make<tevent_fd>(mem_ctx != nullptr ? mem_ctx : ev, "struct tevent_fd");
+        make<tevent_fd>(mem_ctx != nullptr ? mem_ctx : ev, fd_type_name);
     if (fde == nullptr) {
         return nullptr;
     }

@@ -68,9 +68,6 @@ void common_immediate_cancel(tevent_immediate *im)
         TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Cancel immediate event %p \"%s\"\n",
                   im, im->handler_name);
     }
-    if (im->cancel_fn != nullptr) {
-        im->cancel_fn(im);
-    }
     // While its handler runs (handler_name cleared by the dispatcher) the
     // DETACH is deferred until the handler returns or reschedules.
     tevent_context *deferred = nullptr;
@@ -183,7 +180,6 @@ void immediates_detach_all(tevent_context *ev)
         trace_immediate(im->event_ctx, im, TEVENT_EVENT_TRACE_DETACH);
         im->wrapper = nullptr;
         im->event_ctx = nullptr;
-        im->cancel_fn = nullptr;
         ev->immediate_events.remove(im);
     }
 }

@@ -211,7 +211,8 @@ void update_timer(tevent_timer *te, struct timeval next_event)
     trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
     heap_remove(ev->timers, te);
     te->next_event = next_event;
-    // The slot just freed guarantees room: the push cannot fail.
+    // The slot just freed leaves room, unless te was running (then it was
+    // not in the heap); upstream forbids that use as well.
     insert_timer(ev, te, false);
 }
 
@@ -298,6 +299,8 @@ int common_invoke_timer_handler(tevent_timer *te, struct timeval current_time,
               "Ending timer event %p \"%s\"\n", te, te->handler_name);
     if (!te->destroyed && te->event_ctx != nullptr) {
         trace_timer(te->event_ctx, te, TEVENT_EVENT_TRACE_DETACH);
+        // A handler that re-armed its own timer put it back in the heap.
+        heap_remove(te->event_ctx->timers, te);
     }
     te->wrapper = nullptr;
     te->event_ctx = nullptr;

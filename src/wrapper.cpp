@@ -272,7 +272,6 @@ void detach_events(tevent_context *main_ev, tevent_wrapper_glue *glue)
         main_ev->immediate_events.remove(im);
         im->wrapper = nullptr;
         im->event_ctx = nullptr;
-        im->cancel_fn = nullptr;
     }
 
     tevent_signal *snext = nullptr;
