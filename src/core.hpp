@@ -83,6 +83,19 @@ template <class T> T *make(const void *parent, const char *name)
     return new (mem) T{};
 }
 
+// The user tag of any event object; NULL-safe as the API promises.
+template <class T> void set_tag(T *obj, uint64_t tag)
+{
+    if (obj != nullptr) {
+        obj->tag = tag;
+    }
+}
+
+template <class T> uint64_t get_tag(const T *obj)
+{
+    return obj != nullptr ? obj->tag : 0;
+}
+
 // Minimal RAII lock for pthread mutexes (no libstdc++ at run time).
 class MutexLock
 {

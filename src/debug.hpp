@@ -84,4 +84,13 @@ void set_trace_queue_callback(tevent_context *ev,
                               tevent_trace_queue_callback_t cb,
                               void *private_data);
 
+// Reads a trace slot back; the private data pointer is a `void **` that
+// the C API passes as `void *`.
+template <class Cb>
+void get_trace(const TraceSlot<Cb> &slot, Cb *cb, void *p_private_data)
+{
+    *cb = slot.callback;
+    *static_cast<void **>(p_private_data) = slot.private_data;
+}
+
 } // namespace tev

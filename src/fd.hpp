@@ -39,4 +39,14 @@ inline tevent_fd *fd_mpx_primary(tevent_fd *any)
 }
 void fd_mpx_reinit(tevent_fd *fde);
 
+// tevent_add_fd(): through the context's backend (or wrapper) ops.
+inline tevent_fd *add_fd(tevent_context *ev, TALLOC_CTX *mem_ctx, int fd,
+                         uint16_t flags, tevent_fd_handler_t handler,
+                         void *private_data, const char *handler_name,
+                         const char *location)
+{
+    return ev->ops->add_fd(ev, mem_ctx, fd, flags, handler, private_data,
+                           handler_name, location);
+}
+
 } // namespace tev

@@ -19,4 +19,14 @@ bool common_loop_immediate(tevent_context *ev);
 // Context teardown: DETACH-traces and unlinks every scheduled immediate.
 void immediates_detach_all(tevent_context *ev);
 
+// tevent_schedule_immediate(): through the context's backend (or wrapper).
+inline void schedule_immediate(tevent_immediate *im, tevent_context *ev,
+                               tevent_immediate_handler_t handler,
+                               void *private_data, const char *handler_name,
+                               const char *location)
+{
+    ev->ops->schedule_immediate(im, ev, handler, private_data, handler_name,
+                                location);
+}
+
 } // namespace tev

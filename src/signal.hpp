@@ -29,4 +29,20 @@ void signals_atfork_prepare();
 void signals_atfork_parent();
 void signals_atfork_child();
 
+// tevent_add_signal(): through the context's backend (or wrapper) ops.
+inline tevent_signal *add_signal(tevent_context *ev, TALLOC_CTX *mem_ctx,
+                                 int signum, int sa_flags,
+                                 tevent_signal_handler_t handler,
+                                 void *private_data, const char *handler_name,
+                                 const char *location)
+{
+    return ev->ops->add_signal(ev, mem_ctx, signum, sa_flags, handler,
+                               private_data, handler_name, location);
+}
+
+inline bool signal_support(const tevent_context *ev)
+{
+    return ev->ops->add_signal != nullptr;
+}
+
 } // namespace tev

@@ -42,4 +42,30 @@ inline bool timeval_is_zero(const struct timeval *tv)
     return tv->tv_sec == 0 && tv->tv_usec == 0;
 }
 
+// tevent_add_timer(): through the context's backend (or wrapper) ops.
+inline tevent_timer *add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
+                               struct timeval next_event,
+                               tevent_timer_handler_t handler,
+                               void *private_data, const char *handler_name,
+                               const char *location)
+{
+    return ev->ops->add_timer(ev, mem_ctx, next_event, handler, private_data,
+                              handler_name, location);
+}
+
+// tevent_timeval_set(): no normalisation, as upstream.
+inline struct timeval timeval_set(uint32_t secs, uint32_t usecs)
+{
+    struct timeval tv;
+    tv.tv_sec = secs;
+    tv.tv_usec = usecs;
+    return tv;
+}
+
+inline struct timeval timeval_current_ofs(uint32_t secs, uint32_t usecs)
+{
+    struct timeval now = timeval_current();
+    return timeval_add(&now, secs, usecs);
+}
+
 } // namespace tev

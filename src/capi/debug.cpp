@@ -58,8 +58,7 @@ TEVENT_EXPORT void tevent_common_check_double_free(TALLOC_CTX *ptr,
     TEVENT_EXPORT void tevent_get_trace_##kind##_callback(                     \
         struct tevent_context *ev, cb_type *cb, void *p_private_data)          \
     {                                                                          \
-        *cb = ev->tracing.slot.callback;                                       \
-        *static_cast<void **>(p_private_data) = ev->tracing.slot.private_data; \
+        tev::get_trace(ev->tracing.slot, cb, p_private_data);                  \
     }                                                                          \
     TEVENT_EXPORT void tevent_trace_##kind##_callback(                         \
         struct tevent_context *ev, obj_type *obj,                              \
@@ -88,8 +87,7 @@ TEVENT_EXPORT void tevent_get_trace_callback(struct tevent_context *ev,
                                              tevent_trace_callback_t *cb,
                                              void *private_data)
 {
-    *cb = ev->tracing.point.callback;
-    *static_cast<void **>(private_data) = ev->tracing.point.private_data;
+    tev::get_trace(ev->tracing.point, cb, private_data);
 }
 
 TEVENT_EXPORT void tevent_trace_point_callback(struct tevent_context *ev,

@@ -8,8 +8,8 @@ _tevent_add_fd(struct tevent_context *ev, TALLOC_CTX *mem_ctx, int fd,
                uint16_t flags, tevent_fd_handler_t handler, void *private_data,
                const char *handler_name, const char *location)
 {
-    return ev->ops->add_fd(ev, mem_ctx, fd, flags, handler, private_data,
-                           handler_name, location);
+    return tev::add_fd(ev, mem_ctx, fd, flags, handler, private_data,
+                       handler_name, location);
 }
 
 TEVENT_EXPORT void tevent_fd_set_close_fn(struct tevent_fd *fde,
@@ -35,14 +35,12 @@ TEVENT_EXPORT void tevent_fd_set_flags(struct tevent_fd *fde, uint16_t flags)
 
 TEVENT_EXPORT void tevent_fd_set_tag(struct tevent_fd *fde, uint64_t tag)
 {
-    if (fde != nullptr) {
-        fde->tag = tag;
-    }
+    tev::set_tag(fde, tag);
 }
 
 TEVENT_EXPORT uint64_t tevent_fd_get_tag(const struct tevent_fd *fde)
 {
-    return fde != nullptr ? fde->tag : 0;
+    return tev::get_tag(fde);
 }
 
 TEVENT_EXPORT struct tevent_fd *

@@ -14,8 +14,8 @@ TEVENT_EXPORT void _tevent_schedule_immediate(
     tevent_immediate_handler_t handler, void *private_data,
     const char *handler_name, const char *location)
 {
-    ev->ops->schedule_immediate(im, ev, handler, private_data, handler_name,
-                                location);
+    tev::schedule_immediate(im, ev, handler, private_data, handler_name,
+                            location);
 }
 
 TEVENT_EXPORT void tevent_reset_immediate(struct tevent_immediate *im)
@@ -26,15 +26,13 @@ TEVENT_EXPORT void tevent_reset_immediate(struct tevent_immediate *im)
 TEVENT_EXPORT void tevent_immediate_set_tag(struct tevent_immediate *im,
                                             uint64_t tag)
 {
-    if (im != nullptr) {
-        im->tag = tag;
-    }
+    tev::set_tag(im, tag);
 }
 
 TEVENT_EXPORT uint64_t
 tevent_immediate_get_tag(const struct tevent_immediate *im)
 {
-    return im != nullptr ? im->tag : 0;
+    return tev::get_tag(im);
 }
 
 TEVENT_EXPORT void tevent_common_immediate_cancel(struct tevent_immediate *im)

@@ -9,13 +9,13 @@ _tevent_add_signal(struct tevent_context *ev, TALLOC_CTX *mem_ctx, int signum,
                    void *private_data, const char *handler_name,
                    const char *location)
 {
-    return ev->ops->add_signal(ev, mem_ctx, signum, sa_flags, handler,
-                               private_data, handler_name, location);
+    return tev::add_signal(ev, mem_ctx, signum, sa_flags, handler, private_data,
+                           handler_name, location);
 }
 
 TEVENT_EXPORT bool tevent_signal_support(struct tevent_context *ev)
 {
-    return ev->ops->add_signal != nullptr;
+    return tev::signal_support(ev);
 }
 
 TEVENT_EXPORT struct tevent_signal *
@@ -60,12 +60,10 @@ TEVENT_EXPORT size_t tevent_sa_info_queue_count(void)
 
 TEVENT_EXPORT void tevent_signal_set_tag(struct tevent_signal *se, uint64_t tag)
 {
-    if (se != nullptr) {
-        se->tag = tag;
-    }
+    tev::set_tag(se, tag);
 }
 
 TEVENT_EXPORT uint64_t tevent_signal_get_tag(const struct tevent_signal *se)
 {
-    return se != nullptr ? se->tag : 0;
+    return tev::get_tag(se);
 }

@@ -9,8 +9,8 @@ _tevent_add_timer(struct tevent_context *ev, TALLOC_CTX *mem_ctx,
                   void *private_data, const char *handler_name,
                   const char *location)
 {
-    return ev->ops->add_timer(ev, mem_ctx, next_event, handler, private_data,
-                              handler_name, location);
+    return tev::add_timer(ev, mem_ctx, next_event, handler, private_data,
+                          handler_name, location);
 }
 
 TEVENT_EXPORT void tevent_update_timer(struct tevent_timer *te,
@@ -21,14 +21,12 @@ TEVENT_EXPORT void tevent_update_timer(struct tevent_timer *te,
 
 TEVENT_EXPORT void tevent_timer_set_tag(struct tevent_timer *te, uint64_t tag)
 {
-    if (te != nullptr) {
-        te->tag = tag;
-    }
+    tev::set_tag(te, tag);
 }
 
 TEVENT_EXPORT uint64_t tevent_timer_get_tag(const struct tevent_timer *te)
 {
-    return te != nullptr ? te->tag : 0;
+    return tev::get_tag(te);
 }
 
 TEVENT_EXPORT struct tevent_timer *
@@ -82,10 +80,7 @@ TEVENT_EXPORT struct timeval tevent_timeval_current(void)
 
 TEVENT_EXPORT struct timeval tevent_timeval_set(uint32_t secs, uint32_t usecs)
 {
-    struct timeval tv;
-    tv.tv_sec = secs;
-    tv.tv_usec = usecs;
-    return tv;
+    return tev::timeval_set(secs, usecs);
 }
 
 TEVENT_EXPORT struct timeval tevent_timeval_until(const struct timeval *tv1,
@@ -108,6 +103,5 @@ TEVENT_EXPORT struct timeval tevent_timeval_add(const struct timeval *tv,
 TEVENT_EXPORT struct timeval tevent_timeval_current_ofs(uint32_t secs,
                                                         uint32_t usecs)
 {
-    struct timeval now = tev::timeval_current();
-    return tev::timeval_add(&now, secs, usecs);
+    return tev::timeval_current_ofs(secs, usecs);
 }
