@@ -261,7 +261,7 @@ int context_destructor(tevent_context *ev)
         MutexLock lock(&g_contexts_mutex);
         g_contexts.remove(ev);
     }
-    threaded_contexts_detach_all(ev);
+    threaded_contexts_detach(ev, nullptr);
     if (pthread_mutex_destroy(&ev->scheduled_mutex) != 0) {
         abort();
     }
@@ -271,7 +271,7 @@ int context_destructor(tevent_context *ev)
         fd_disarm_unhooked(fde);
     }
     timers_detach_all(ev);
-    immediates_detach_all(ev);
+    immediates_detach(ev, nullptr);
     signals_detach_all(ev);
     ev->nesting.level = 0;
     ev->nesting.hook_fn = nullptr;

@@ -174,10 +174,19 @@ bool common_loop_immediate(tevent_context *ev)
     return true;
 }
 
-void immediates_detach_all(tevent_context *ev)
+void immediates_detach(tevent_context *ev, const tevent_wrapper_glue *glue)
 {
-    while (tevent_immediate *im = ev->immediate_events.head) {
-        trace_immediate(im->event_ctx, im, TEVENT_EVENT_TRACE_DETACH);
+    tevent_immediate *next = nullptr;
+    for (tevent_immediate *im = ev->immediate_events.head; im != nullptr;
+         im = next) {
+        next = im->next;
+        if (glue != nullptr && im->wrapper != glue) {
+            continue;
+        }
+        // As upstream, only the context teardown reports a DETACH.
+        if (glue == nullptr) {
+            trace_immediate(ev, im, TEVENT_EVENT_TRACE_DETACH);
+        }
         im->wrapper = nullptr;
         im->event_ctx = nullptr;
         ev->immediate_events.remove(im);

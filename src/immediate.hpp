@@ -16,8 +16,10 @@ void common_schedule_immediate(tevent_immediate *im, tevent_context *ev,
                                const char *location);
 int common_invoke_immediate_handler(tevent_immediate *im, bool *removed);
 bool common_loop_immediate(tevent_context *ev);
-// Context teardown: DETACH-traces and unlinks every scheduled immediate.
-void immediates_detach_all(tevent_context *ev);
+// Teardown of a context (glue == nullptr: every immediate, DETACH-traced)
+// or of one wrapper of it (its immediates, untraced as upstream): unlinks
+// them and leaves them inert.
+void immediates_detach(tevent_context *ev, const tevent_wrapper_glue *glue);
 
 // tevent_schedule_immediate(): through the context's backend (or wrapper).
 inline void schedule_immediate(tevent_immediate *im, tevent_context *ev,

@@ -326,9 +326,17 @@ void common_threaded_activate_immediate(tevent_context *ev)
     }
 }
 
-void threaded_contexts_detach_all(tevent_context *ev)
+void threaded_contexts_detach(tevent_context *ev,
+                              const tevent_wrapper_glue *glue)
 {
-    while (tevent_threaded_context *tctx = ev->threaded_contexts.head) {
+    // Producers read event_ctx under the threaded context's mutex.
+    tevent_threaded_context *next = nullptr;
+    for (auto *tctx = ev->threaded_contexts.head; tctx != nullptr;
+         tctx = next) {
+        next = tctx->next;
+        if (glue != nullptr && tctx->event_ctx != glue->wrap_ev) {
+            continue;
+        }
         {
             MutexLock lock(&tctx->event_ctx_mutex);
             tctx->event_ctx = nullptr;
@@ -336,9 +344,15 @@ void threaded_contexts_detach_all(tevent_context *ev)
         ev->threaded_contexts.remove(tctx);
     }
     // Handed over but never activated: make them inert, so that their
-    // owners can free or reschedule them.
+    // owners can free or reschedule them (and, for a wrapper, so that they
+    // never run with its freed glue).
     MutexLock lock(&ev->scheduled_mutex);
-    while (tevent_immediate *im = ev->scheduled_immediates.head) {
+    tevent_immediate *inext = nullptr;
+    for (auto *im = ev->scheduled_immediates.head; im != nullptr; im = inext) {
+        inext = im->next;
+        if (glue != nullptr && im->wrapper != glue) {
+            continue;
+        }
         ev->scheduled_immediates.remove(im);
         im->event_ctx = nullptr;
         im->wrapper = nullptr;

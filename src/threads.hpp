@@ -21,8 +21,11 @@ void threaded_schedule_immediate(tevent_threaded_context *tctx,
                                  const char *location);
 void common_threaded_activate_immediate(tevent_context *ev);
 
-// Context teardown: each threaded context loses its ev (under its mutex).
-void threaded_contexts_detach_all(tevent_context *ev);
+// Teardown of a context (glue == nullptr) or of one wrapper of it: each
+// threaded context of it loses its ev (under its mutex), and immediates
+// not yet activated become inert.
+void threaded_contexts_detach(tevent_context *ev,
+                              const tevent_wrapper_glue *glue);
 
 // Fork handlers: lock/unlock every mutex of a context, and in the child
 // drop its threaded contexts.

@@ -11,7 +11,9 @@
 
 #include "debug.hpp"
 #include "fd.hpp"
+#include "immediate.hpp"
 #include "signal.hpp"
+#include "threads.hpp"
 #include "timer.hpp"
 
 namespace tev
@@ -204,42 +206,6 @@ const tevent_ops wrapper_ops = {
 // Teardown of a wrapper: every event it created becomes inert, the main
 // context carries on.
 
-void detach_threaded_contexts(tevent_context *main_ev,
-                              tevent_wrapper_glue *glue)
-{
-    tevent_threaded_context *next = nullptr;
-    for (auto *tctx = main_ev->threaded_contexts.head; tctx != nullptr;
-         tctx = next) {
-        next = tctx->next;
-        if (tctx->event_ctx != glue->wrap_ev) {
-            continue;
-        }
-        // Producers read event_ctx under this mutex.
-        {
-            MutexLock lock(&tctx->event_ctx_mutex);
-            tctx->event_ctx = nullptr;
-        }
-        main_ev->threaded_contexts.remove(tctx);
-    }
-
-    // Immediates handed over from threads but not yet activated would
-    // otherwise run later with a dangling wrapper: they are dropped, and
-    // may then be freed or rescheduled.
-    MutexLock lock(&main_ev->scheduled_mutex);
-    tevent_immediate *inext = nullptr;
-    for (auto *im = main_ev->scheduled_immediates.head; im != nullptr;
-         im = inext) {
-        inext = im->next;
-        if (im->wrapper != glue) {
-            continue;
-        }
-        main_ev->scheduled_immediates.remove(im);
-        im->event_ctx = nullptr;
-        im->wrapper = nullptr;
-        talloc_set_destructor(im, nullptr);
-    }
-}
-
 void detach_events(tevent_context *main_ev, tevent_wrapper_glue *glue)
 {
     tevent_fd *fnext = nullptr;
@@ -262,17 +228,7 @@ void detach_events(tevent_context *main_ev, tevent_wrapper_glue *glue)
     timers_detach_wrapper(main_ev, glue);
 
     // As upstream, timers and immediates go without a DETACH trace.
-    tevent_immediate *inext = nullptr;
-    for (tevent_immediate *im = main_ev->immediate_events.head; im != nullptr;
-         im = inext) {
-        inext = im->next;
-        if (im->wrapper != glue) {
-            continue;
-        }
-        main_ev->immediate_events.remove(im);
-        im->wrapper = nullptr;
-        im->event_ctx = nullptr;
-    }
+    immediates_detach(main_ev, glue);
 
     tevent_signal *snext = nullptr;
     for (tevent_signal *se = main_ev->signal_events.head; se != nullptr;
@@ -306,7 +262,7 @@ int wrapper_destructor(tevent_context *wrap_ev)
               talloc_get_name(glue->private_state));
     // Producer threads follow glue->main_ev under the tctx mutexes: detach
     // them before the main ev is forgotten.
-    detach_threaded_contexts(main_ev, glue);
+    threaded_contexts_detach(main_ev, glue);
     glue->main_ev = nullptr;
     main_ev->wrapper.list.remove(glue);
     detach_events(main_ev, glue);
