@@ -569,21 +569,26 @@ void check_reopen(EpollState *st)
     st->panic_state = caller_panic_state;
 }
 
-// Runs check_reopen() on behalf of an fd operation; false if it panicked
-// (the state is gone then).
-bool reopen_if_forked(EpollState *st)
+enum class Reopen { unchanged, reopened, panicked };
+
+// After a fork the epoll fd is still the parent's: re-create it and register
+// every fde again (check_reopen()).  With `replay`, a panic lets the
+// fallback run the interrupted loop iteration again.
+Reopen reopen_if_forked(EpollState *st, bool replay)
 {
     if (st->pid == cached_getpid()) {
-        return true;
+        return Reopen::unchanged;
     }
     bool panic = false;
     st->panic_state = &panic;
+    st->panic_force_replay = replay;
     check_reopen(st);
     if (panic) {
-        return false;
+        return Reopen::panicked;
     }
+    st->panic_force_replay = false;
     st->panic_state = nullptr;
-    return true;
+    return Reopen::reopened;
 }
 
 // ---------------------------------------------------------------------------
@@ -687,8 +692,6 @@ tevent_fd *epoll_add_fd(tevent_context *ev, TALLOC_CTX *mem_ctx, int fd,
                         const char *location)
 {
     EpollState *st = state_of(ev);
-    pid_t old_pid = st->pid;
-
     tevent_fd *fde = common_add_fd(ev, mem_ctx, fd, flags, handler,
                                    private_data, handler_name, location);
     if (fde == nullptr) {
@@ -701,11 +704,8 @@ tevent_fd *epoll_add_fd(tevent_context *ev, TALLOC_CTX *mem_ctx, int fd,
     talloc_set_destructor(fde, epoll_fd_destructor);
     mpx_update_flags(fde);
 
-    if (!reopen_if_forked(st)) {
-        return fde;
-    }
-    // (A re-creation above already registered the new fde.)
-    if (st->pid == old_pid) {
+    // A re-creation after fork registers the new fde with all the others.
+    if (reopen_if_forked(st, false) == Reopen::unchanged) {
         update_event(st, fde);
     }
     return fde;
@@ -717,15 +717,9 @@ void epoll_set_fd_flags(tevent_fd *fde, uint16_t flags)
         return;
     }
     EpollState *st = state_of(fde->event_ctx);
-    pid_t old_pid = st->pid;
-
     fde->flags = flags;
     mpx_update_flags(fde);
-
-    if (!reopen_if_forked(st)) {
-        return;
-    }
-    if (st->pid == old_pid) {
+    if (reopen_if_forked(st, false) == Reopen::unchanged) {
         update_event(st, fde);
     }
 }
@@ -809,17 +803,9 @@ int epoll_loop_once(tevent_context *ev, const char *)
     }
 
     EpollState *st = state_of(ev);
-    if (st->pid != cached_getpid()) {
-        bool panic = false;
-        st->panic_state = &panic;
-        st->panic_force_replay = true;
-        check_reopen(st);
-        if (panic) {
-            errno = EINVAL;
-            return -1;
-        }
-        st->panic_force_replay = false;
-        st->panic_state = nullptr;
+    if (reopen_if_forked(st, true) == Reopen::panicked) {
+        errno = EINVAL;
+        return -1;
     }
     return epoll_wait_once(st, &tval);
 }
