@@ -11,30 +11,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-struct pipe_pair {
-    int rd;
-    int wr;
-};
-
-static int pipe_destructor(struct pipe_pair *p)
-{
-    close(p->rd);
-    close(p->wr);
-    return 0;
-}
-
-static struct pipe_pair *new_pipe(TALLOC_CTX *mem_ctx)
-{
-    struct pipe_pair *p = talloc(mem_ctx, struct pipe_pair);
-    int fds[2];
-    assert_non_null(p);
-    assert_int_equal(pipe(fds), 0);
-    p->rd = fds[0];
-    p->wr = fds[1];
-    talloc_set_destructor(p, pipe_destructor);
-    return p;
-}
-
 static bool poke(struct pipe_pair *p)
 {
     return write(p->wr, "x", 1) == 1;
@@ -123,7 +99,7 @@ static int child_after_re_initialise(TALLOC_CTX *mem_ctx,
                                      unsigned *old_runs)
 {
     unsigned timer_runs = 0;
-    struct reader r = {.p = new_pipe(mem_ctx)};
+    struct reader r = {.p = test_pipe(mem_ctx, 0)};
 
     if (tevent_re_initialise(ev) != 0) {
         return 10;
@@ -161,7 +137,7 @@ static void test_re_initialise_in_child(void **state)
 {
     struct tevent_context *ev = test_context(*state);
     struct tevent_immediate *im = tevent_create_immediate(*state);
-    struct reader parent_reader = {.p = new_pipe(*state)};
+    struct reader parent_reader = {.p = test_pipe(*state, 0)};
     unsigned imm_runs = 0, timer_runs = 0;
     assert_non_null(im);
 
@@ -196,7 +172,7 @@ static int child_without_re_initialise(TALLOC_CTX *mem_ctx,
                                        struct reader *inherited)
 {
     unsigned timer_runs = 0;
-    struct reader r = {.p = new_pipe(mem_ctx)};
+    struct reader r = {.p = test_pipe(mem_ctx, 0)};
 
     /* The inherited fde fires in the child. */
     if (!poke(inherited->p)) {
@@ -233,7 +209,7 @@ static int child_without_re_initialise(TALLOC_CTX *mem_ctx,
 static void test_works_without_re_initialise(void **state)
 {
     struct tevent_context *ev = test_context(*state);
-    struct reader r = {.p = new_pipe(*state)};
+    struct reader r = {.p = test_pipe(*state, 0)};
     struct tevent_fd *fde =
         tevent_add_fd(ev, *state, r.p->rd, TEVENT_FD_READ, read_one, &r);
     assert_non_null(fde);

@@ -51,11 +51,6 @@ static void timer_handler(struct tevent_context *ev, struct tevent_timer *te,
     note((int)(intptr_t)private_data);
 }
 
-struct pipe_pair {
-    int rd;
-    int wr;
-};
-
 struct watch {
     struct pipe_pair *p;
     int id;
@@ -72,30 +67,6 @@ static void fd_handler(struct tevent_context *ev, struct tevent_fd *fde,
     assert_int_equal(flags, TEVENT_FD_READ);
     assert_int_equal(read(w->p->rd, &c, 1), 1);
     note(w->id);
-}
-
-static int pipe_destructor(struct pipe_pair *p)
-{
-    close(p->rd);
-    close(p->wr);
-    return 0;
-}
-
-/* A pipe whose ends are closed when mem_ctx goes away; `bytes` are
- * written right away so that it is readable. */
-static struct pipe_pair *new_pipe(TALLOC_CTX *mem_ctx, size_t bytes)
-{
-    struct pipe_pair *p = talloc(mem_ctx, struct pipe_pair);
-    int fds[2];
-    assert_non_null(p);
-    assert_int_equal(pipe(fds), 0);
-    p->rd = fds[0];
-    p->wr = fds[1];
-    talloc_set_destructor(p, pipe_destructor);
-    for (size_t i = 0; i < bytes; i++) {
-        assert_int_equal(write(p->wr, "x", 1), 1);
-    }
-    return p;
 }
 
 static char g_last_abort[256];
@@ -176,7 +147,7 @@ static void expect_once(struct tevent_context *ev, int id)
 static void test_order_immediates_timers_fds(void **state)
 {
     struct tevent_context *ev = test_context(*state);
-    struct pipe_pair *p = new_pipe(*state, 1);
+    struct pipe_pair *p = test_pipe(*state, 1);
 
     watch_pipe(ev, ev, p, 'F');
     assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_set(1, 0),
@@ -197,8 +168,8 @@ static void test_order_immediates_timers_fds(void **state)
 static void test_one_fd_handler_per_iteration(void **state)
 {
     struct tevent_context *ev = test_context(*state);
-    struct pipe_pair *a = new_pipe(*state, 1);
-    struct pipe_pair *b = new_pipe(*state, 1);
+    struct pipe_pair *a = test_pipe(*state, 1);
+    struct pipe_pair *b = test_pipe(*state, 1);
 
     watch_pipe(ev, ev, a, 'A');
     watch_pipe(ev, ev, b, 'B');
@@ -220,7 +191,7 @@ static void self_rescheduling(struct tevent_context *ev,
 static void test_immediates_starve_timers_and_fds(void **state)
 {
     struct tevent_context *ev = test_context(*state);
-    struct pipe_pair *p = new_pipe(*state, 1);
+    struct pipe_pair *p = test_pipe(*state, 1);
     struct tevent_immediate *im = tevent_create_immediate(*state);
     assert_non_null(im);
 
@@ -599,7 +570,7 @@ static void disable_after_read(struct tevent_context *ev, struct tevent_fd *fde,
 static void test_loop_wait_ignores_disabled_fdes(void **state)
 {
     struct tevent_context *ev = test_context(*state);
-    struct pipe_pair *p = new_pipe(*state, 3);
+    struct pipe_pair *p = test_pipe(*state, 3);
 
     /* A registered but disabled fde does not keep the loop alive. */
     struct tevent_fd *idle = tevent_add_fd(ev, ev, p->rd, 0, fd_handler, NULL);
@@ -659,7 +630,7 @@ static void test_wait_timeout_values(void **state)
 static void test_zero_wait_timeout(void **state)
 {
     struct tevent_context *ev = test_context(*state);
-    struct pipe_pair *p = new_pipe(*state, 1);
+    struct pipe_pair *p = test_pipe(*state, 1);
 
     tevent_context_set_wait_timeout(ev, 0);
     struct timeval start = tevent_timeval_current();
@@ -750,7 +721,7 @@ static void note_out_of_events(void *context, enum tevent_debug_level level,
 static void test_re_initialise(void **state)
 {
     struct tevent_context *ev = test_context(*state);
-    struct pipe_pair *p = new_pipe(*state, 1);
+    struct pipe_pair *p = test_pipe(*state, 1);
     struct hook_state hs = {0};
     tevent_trace_callback_t cb = NULL;
     void *cb_private = NULL;

@@ -1131,26 +1131,6 @@ static void test_wakeup(void **ctx)
 /* ------------------------------------------------------------------ */
 /* Handler names seen by wrapper hooks */
 
-static bool hook_before_use(struct tevent_context *wrap_ev, void *ps,
-                            struct tevent_context *main_ev,
-                            const char *location)
-{
-    (void)wrap_ev;
-    (void)ps;
-    (void)main_ev;
-    (void)location;
-    return true;
-}
-
-static void hook_after_use(struct tevent_context *wrap_ev, void *ps,
-                           struct tevent_context *main_ev, const char *location)
-{
-    (void)wrap_ev;
-    (void)ps;
-    (void)main_ev;
-    (void)location;
-}
-
 static void hook_fd(struct tevent_context *wrap_ev, void *ps,
                     struct tevent_context *main_ev, struct tevent_fd *fde,
                     uint16_t flags, const char *handler_name,
@@ -1243,8 +1223,8 @@ static void hook_signal(struct tevent_context *wrap_ev, void *ps,
 
 static const struct tevent_wrapper_ops hook_ops = {
     .name = "req_hooks",
-    .before_use = hook_before_use,
-    .after_use = hook_after_use,
+    .before_use = test_wrapper_before_use,
+    .after_use = test_wrapper_after_use,
     .before_fd_handler = hook_fd,
     .after_fd_handler = hook_fd,
     .before_timer_handler = hook_before_timer,

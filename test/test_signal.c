@@ -687,26 +687,6 @@ static void wrap_note(char what, struct tevent_context *ev)
     g_wrap.n += 1;
 }
 
-static bool wrap_before_use(struct tevent_context *wrap_ev, void *private_state,
-                            struct tevent_context *main_ev,
-                            const char *location)
-{
-    (void)wrap_ev;
-    (void)private_state;
-    (void)main_ev;
-    (void)location;
-    return true;
-}
-
-static void wrap_after_use(struct tevent_context *wrap_ev, void *private_state,
-                           struct tevent_context *main_ev, const char *location)
-{
-    (void)wrap_ev;
-    (void)private_state;
-    (void)main_ev;
-    (void)location;
-}
-
 static void wrap_before_signal(struct tevent_context *wrap_ev,
                                void *private_state,
                                struct tevent_context *main_ev,
@@ -763,8 +743,8 @@ static void wrapped_handler(struct tevent_context *ev, struct tevent_signal *se,
 
 static const struct tevent_wrapper_ops wrap_ops = {
     .name = "test_signal_wrapper",
-    .before_use = wrap_before_use,
-    .after_use = wrap_after_use,
+    .before_use = test_wrapper_before_use,
+    .after_use = test_wrapper_after_use,
     .before_signal_handler = wrap_before_signal,
     .after_signal_handler = wrap_after_signal,
 };

@@ -154,31 +154,6 @@ static struct tevent_context *traced_context(TALLOC_CTX *mem_ctx,
     return ev;
 }
 
-struct pipe_pair {
-    int rd;
-    int wr;
-};
-
-static int pipe_destructor(struct pipe_pair *p)
-{
-    close(p->rd);
-    close(p->wr);
-    return 0;
-}
-
-static struct pipe_pair *readable_pipe(TALLOC_CTX *mem_ctx)
-{
-    struct pipe_pair *p = talloc(mem_ctx, struct pipe_pair);
-    int fds[2];
-    assert_non_null(p);
-    assert_int_equal(pipe(fds), 0);
-    p->rd = fds[0];
-    p->wr = fds[1];
-    talloc_set_destructor(p, pipe_destructor);
-    assert_int_equal(write(p->wr, "x", 1), 1);
-    return p;
-}
-
 /* ---------------------------------------------------------------------
  * Handlers.  What they do to their own event is chosen by `action`.
  */
@@ -283,7 +258,7 @@ static void test_loop_points_without_wait(void **state)
 static void test_loop_points_with_wait(void **state)
 {
     struct tevent_context *ev = test_context(*state);
-    struct job j = {.action = KEEP, .pipe = readable_pipe(*state)};
+    struct job j = {.action = KEEP, .pipe = test_pipe(*state, 1)};
 
     tevent_set_trace_callback(ev, trace_loop, &g_first);
     assert_non_null(
@@ -443,7 +418,7 @@ static void test_getters(void **state)
 static void test_fd_sequence(void **state)
 {
     struct tevent_context *ev = traced_context(*state, &g_first);
-    struct job j = {.action = KEEP, .pipe = readable_pipe(*state)};
+    struct job j = {.action = KEEP, .pipe = test_pipe(*state, 1)};
     struct tevent_fd *fde =
         tevent_add_fd(ev, *state, j.pipe->rd, TEVENT_FD_READ, fd_handler, &j);
     assert_non_null(fde);
@@ -460,7 +435,7 @@ static void test_fd_sequence(void **state)
 static void test_fd_freed_in_handler(void **state)
 {
     struct tevent_context *ev = traced_context(*state, &g_first);
-    struct job j = {.action = FREE_SELF, .pipe = readable_pipe(*state)};
+    struct job j = {.action = FREE_SELF, .pipe = test_pipe(*state, 1)};
     struct tevent_fd *fde =
         tevent_add_fd(ev, *state, j.pipe->rd, TEVENT_FD_READ, fd_handler, &j);
     assert_non_null(fde);
@@ -473,7 +448,7 @@ static void test_fd_freed_in_handler(void **state)
 static void test_fd_never_fired(void **state)
 {
     struct tevent_context *ev = traced_context(*state, &g_first);
-    struct job j = {.action = KEEP, .pipe = readable_pipe(*state)};
+    struct job j = {.action = KEEP, .pipe = test_pipe(*state, 1)};
     struct tevent_fd *fde =
         tevent_add_fd(ev, *state, j.pipe->rd, TEVENT_FD_WRITE, fd_handler, &j);
     assert_non_null(fde);
@@ -771,7 +746,7 @@ static void test_attach_detach_balance(void **state)
 {
     TALLOC_CTX *ev_mem = talloc_new(*state);
     struct tevent_context *ev = test_context(ev_mem);
-    struct pipe_pair *p = readable_pipe(*state);
+    struct pipe_pair *p = test_pipe(*state, 1);
     struct job keep = {.action = KEEP, .pipe = p};
     struct job jobs[12];
     const enum action actions[] = {KEEP,       FREE_SELF,        RESCHEDULE,
@@ -824,7 +799,7 @@ static void test_context_free_detaches(void **state)
 {
     TALLOC_CTX *ev_mem = talloc_new(*state);
     struct tevent_context *ev = traced_context(ev_mem, &g_first);
-    struct job j = {.action = KEEP, .pipe = readable_pipe(*state)};
+    struct job j = {.action = KEEP, .pipe = test_pipe(*state, 1)};
     struct tevent_immediate *im = scheduled(ev, *state, &j);
     struct tevent_timer *te =
         tevent_add_timer(ev, *state, tevent_timeval_zero(), timer_handler, &j);
