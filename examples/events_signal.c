@@ -8,7 +8,7 @@
  *   SIGUSR1  without SA_SIGINFO: several deliveries between two loop
  *            iterations come as one handler call with a count;
  *   SIGUSR2  with SA_SIGINFO: one handler call per delivery, each with its
- *            siginfo_t (here carrying the value sigqueue() sent);
+ *            siginfo_t (which tells, among other things, who sent it);
  *   SIGTERM  shuts down: it frees the object that owns all signal events,
  *            and tevent_loop_wait(), which keeps running while any signal
  *            event exists, returns.
@@ -44,7 +44,8 @@ static void on_usr2(struct tevent_context *ev, struct tevent_signal *se,
     (void)se;
     (void)signum;
     (void)private_data;
-    printf("SIGUSR2: count %d, value %d\n", count, info->si_value.sival_int);
+    printf("SIGUSR2: count %d, sent by %s\n", count,
+           info->si_pid == getpid() ? "this process" : "another process");
 }
 
 /* The handlers run from the loop, not in signal context: anything goes. */
@@ -87,8 +88,8 @@ int main(void)
     raise(SIGUSR1);
     raise(SIGUSR1);
     raise(SIGUSR1);
-    sigqueue(getpid(), SIGUSR2, (union sigval){.sival_int = 1});
-    sigqueue(getpid(), SIGUSR2, (union sigval){.sival_int = 2});
+    raise(SIGUSR2);
+    raise(SIGUSR2);
     raise(SIGTERM);
     printf("sent SIGUSR1 three times, SIGUSR2 twice, then SIGTERM\n");
     //! [send]
