@@ -4,6 +4,8 @@
 // tracking (req_calldepth.cpp) and the wakeup request (req_wakeup.cpp).
 #pragma once
 
+#include <atomic>
+
 #include "core.hpp"
 
 struct tevent_req {
@@ -59,10 +61,19 @@ struct tevent_req_profile {
 namespace tev
 {
 
+// Set once any thread installed a call-depth callback.  Until then the
+// notifications skip the thread-local lookup, which from a shared library
+// is a call into the dynamic linker each time.
+extern std::atomic<bool> call_depth_in_use
+    __attribute__((visibility("hidden")));
+
 // Calls the thread's call-depth callback, if one is set.
 inline void call_depth_notify(enum tevent_thread_call_depth_cmd cmd,
                               tevent_req *req, size_t depth, const char *fname)
 {
+    if (!call_depth_in_use.load(std::memory_order_relaxed)) {
+        return;
+    }
     if (tevent_thread_call_depth_state_g.cb != nullptr) {
         tevent_thread_call_depth_state_g.cb(
             tevent_thread_call_depth_state_g.cb_private, cmd, req, depth,
