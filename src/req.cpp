@@ -105,9 +105,10 @@ void req_finish(tevent_req *req, enum tevent_req_state state,
 }
 
 // Handler of the request's private immediate: delivers the current result.
+// private_data is the request, which owns the immediate: no type check.
 void req_trigger(tevent_context *, tevent_immediate *, void *private_data)
 {
-    auto *req = talloc_get_type_abort(private_data, struct tevent_req);
+    auto *req = static_cast<tevent_req *>(private_data);
     req_finish(req, req->internal.state, req->internal.finish_location);
 }
 
