@@ -11,7 +11,7 @@
 #
 # --callgrind: instructions per operation in user space (valgrind
 #   --tool=callgrind, counting only inside the measured loop, so set-up and
-#   process start cancel out); the target is the Ir per operation.
+#   process start cancel out); the target is the goal in Ir per operation.
 # default: wall-clock. ROUNDS runs of each side (default 7), interleaved
 #   and alternating which side goes first; ns per operation are medians,
 #   the ratio is the median of the per-round ratios (ops/s ours / ops/s
