@@ -1,392 +1,196 @@
 /* SPDX-License-Identifier: LGPL-3.0-or-later */
 /*
- * Micro-benchmarks of the hot paths of libtevent.  The same binary runs
- * against any libtevent.so.0 (bench/run.sh switches LD_LIBRARY_PATH), so it
- * only calls entry points that already existed in tevent 0.14.
+ * Micro-benchmarks of libtevent's hot paths.  The same binary runs against
+ * any libtevent.so.0 (bench/run.sh switches LD_LIBRARY_PATH), so it calls
+ * only entry points that tevent 0.14 already had.
  *
- * Usage: bench [workload ...]   (default: all)
- * Prints one line per workload: "<name> <ns per operation>", or for the
- * *_bytes workloads "<name> <talloc bytes per object>".
+ *   bench --list                     name, unit, target, wall-clock target
+ *   bench [-n OPS] [WORKLOAD ...]    default: every workload of the table
+ *
+ * WORKLOAD is a name of the table, or FAMILY@SIZE for another size of the
+ * standing population (timer_random@100000, fd_many_epoll@10000).  Prints
+ * "<name> <value> <ops>": value is ns per operation, or malloc'ed bytes
+ * per object for the *_bytes workloads.  BENCH_SCALE multiplies the
+ * default operation counts that do not follow from the definition.
  */
 #include <errno.h>
-#include <stdbool.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/resource.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <talloc.h>
-#include <tevent.h>
+#include "bench.h"
 
-static double now_ns(void)
+double now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static void die(const char *what)
+void die(const char *what)
 {
     fprintf(stderr, "bench: %s failed: %s\n", what, strerror(errno));
     exit(1);
 }
 
-/* --- immediates: one immediate rescheduling itself N times --- */
-
-struct imm_state {
-    unsigned left;
-};
-
-static void imm_handler(struct tevent_context *ev, struct tevent_immediate *im,
-                        void *private_data)
+struct tevent_context *bench_context(TALLOC_CTX *mem, const char *backend)
 {
-    struct imm_state *s = private_data;
-    if (--s->left > 0) {
-        tevent_schedule_immediate(im, ev, imm_handler, s);
-    }
-}
-
-static double bench_immediate(unsigned n)
-{
-    TALLOC_CTX *mem = talloc_new(NULL);
-    struct tevent_context *ev = tevent_context_init(mem);
-    struct tevent_immediate *im = tevent_create_immediate(mem);
-    struct imm_state s = {n};
-    double t0 = now_ns();
-
-    tevent_schedule_immediate(im, ev, imm_handler, &s);
-    while (s.left > 0) {
-        tevent_loop_once(ev);
-    }
-    t0 = now_ns() - t0;
-    talloc_free(mem);
-    return t0 / n;
-}
-
-/* --- timers: n timers with pseudo-random deadlines, all already due --- */
-
-static void timer_handler(struct tevent_context *ev, struct tevent_timer *te,
-                          struct timeval now, void *private_data)
-{
-    unsigned *fired = private_data;
-    (void)ev;
-    (void)te;
-    (void)now;
-    *fired += 1;
-}
-
-static double bench_timers(unsigned n)
-{
-    TALLOC_CTX *mem = talloc_new(NULL);
-    struct tevent_context *ev = tevent_context_init(mem);
-    unsigned fired = 0;
-    unsigned seed = 12345;
-    double t0 = now_ns();
-
-    for (unsigned i = 0; i < n; i++) {
-        seed = seed * 1103515245u + 12345u;
-        struct timeval tv =
-            tevent_timeval_set(1000 + (seed >> 16) % 100000, seed % 1000000);
-        if (tevent_add_timer(ev, ev, tv, timer_handler, &fired) == NULL) {
-            die("tevent_add_timer");
-        }
-    }
-    while (fired < n) {
-        tevent_loop_once(ev);
-    }
-    t0 = now_ns() - t0;
-    talloc_free(mem);
-    return t0 / n;
-}
-
-/* --- timer churn: arm a far timeout and cancel it, as endtimes do --- */
-
-static double bench_timer_churn(unsigned n)
-{
-    TALLOC_CTX *mem = talloc_new(NULL);
-    struct tevent_context *ev = tevent_context_init(mem);
-    unsigned fired = 0;
-    /* a standing population of timers, like a busy server has */
-    for (unsigned i = 0; i < 1000; i++) {
-        tevent_add_timer(ev, ev, tevent_timeval_current_ofs(3600 + i, 0),
-                         timer_handler, &fired);
-    }
-    double t0 = now_ns();
-    for (unsigned i = 0; i < n; i++) {
-        struct tevent_timer *te =
-            tevent_add_timer(ev, ev, tevent_timeval_current_ofs(60, i % 1000),
-                             timer_handler, &fired);
-        talloc_free(te);
-    }
-    t0 = now_ns() - t0;
-    talloc_free(mem);
-    return t0 / n;
-}
-
-/* --- fd ping-pong over a socketpair --- */
-
-struct pingpong {
-    int fds[2];
-    unsigned left;
-};
-
-static void pp_handler(struct tevent_context *ev, struct tevent_fd *fde,
-                       uint16_t flags, void *private_data)
-{
-    struct pingpong *p = private_data;
-    /* the two ends take turns: the parity of `left` says whose turn it is */
-    int side = (p->left & 1);
-    char c;
-    (void)ev;
-    (void)fde;
-    (void)flags;
-    if (read(p->fds[side], &c, 1) != 1) {
-        die("read");
-    }
-    if (--p->left > 0) {
-        if (write(p->fds[side], &c, 1) != 1) {
-            die("write");
-        }
-    }
-}
-
-static double bench_fd_pingpong(unsigned n, const char *backend)
-{
-    TALLOC_CTX *mem = talloc_new(NULL);
-    struct tevent_context *ev = tevent_context_init_byname(mem, backend);
-    struct pingpong p = {{-1, -1}, n};
-    char c = 'x';
-
+    struct tevent_context *ev = backend != NULL
+                                    ? tevent_context_init_byname(mem, backend)
+                                    : tevent_context_init(mem);
     if (ev == NULL) {
-        die("tevent_context_init_byname");
+        die("tevent_context_init");
     }
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, p.fds) != 0) {
-        die("socketpair");
-    }
-    tevent_add_fd(ev, mem, p.fds[0], TEVENT_FD_READ, pp_handler, &p);
-    tevent_add_fd(ev, mem, p.fds[1], TEVENT_FD_READ, pp_handler, &p);
-    double t0 = now_ns();
-    /* side (left & 1) reads next: start by writing to the other end */
-    if (write(p.fds[(p.left & 1) ^ 1], &c, 1) != 1) {
-        die("write");
-    }
-    while (p.left > 0) {
-        tevent_loop_once(ev);
-    }
-    t0 = now_ns() - t0;
-    talloc_free(mem);
-    close(p.fds[0]);
-    close(p.fds[1]);
-    return t0 / n;
+    return ev;
 }
 
-/* --- fd registration: add and free fdes on many distinct fds --- */
-
-static void never(struct tevent_context *ev, struct tevent_fd *fde,
-                  uint16_t flags, void *private_data)
+uint32_t bench_random(uint32_t *seed)
 {
-    (void)ev;
-    (void)fde;
-    (void)flags;
-    (void)private_data;
+    /* xorshift32: cheap, and good enough to scatter deadlines */
+    uint32_t x = *seed;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    *seed = x;
+    return x;
 }
 
-static double bench_fd_add(unsigned n, const char *backend)
+size_t malloc_in_use(void)
 {
-    TALLOC_CTX *mem = talloc_new(NULL);
-    struct tevent_context *ev = tevent_context_init_byname(mem, backend);
-    int *fds = talloc_array(mem, int, n);
-    struct tevent_fd **fdes = talloc_array(mem, struct tevent_fd *, n);
-
-    if (ev == NULL) {
-        die("tevent_context_init_byname");
-    }
-    for (unsigned i = 0; i < n; i += 2) {
-        if (socketpair(AF_UNIX, SOCK_STREAM, 0, &fds[i]) != 0) {
-            die("socketpair");
-        }
-    }
-    double t0 = now_ns();
-    for (unsigned i = 0; i < n; i++) {
-        fdes[i] = tevent_add_fd(ev, mem, fds[i], TEVENT_FD_READ, never, NULL);
-    }
-    /* one wait of the loop so poll-style backends sync their arrays */
-    unsigned fired = 0;
-    tevent_add_timer(ev, mem, tevent_timeval_current_ofs(0, 1), timer_handler,
-                     &fired);
-    while (fired == 0) {
-        tevent_loop_once(ev);
-    }
-    for (unsigned i = 0; i < n; i++) {
-        talloc_free(fdes[i]);
-    }
-    t0 = now_ns() - t0;
-    for (unsigned i = 0; i < n; i++) {
-        close(fds[i]);
-    }
-    talloc_free(mem);
-    return t0 / n;
+    return mallinfo2().uordblks;
 }
 
-/* --- requests: create, finish, post and receive --- */
-
-struct req_state {
-    unsigned value;
-};
-
-static void req_done(struct tevent_req *req)
-{
-    unsigned *left = tevent_req_callback_data_void(req);
-    *left -= 1;
-    talloc_free(req);
-}
-
-static double bench_req(unsigned n)
-{
-    TALLOC_CTX *mem = talloc_new(NULL);
-    struct tevent_context *ev = tevent_context_init(mem);
-    unsigned left = n;
-    double t0 = now_ns();
-
-    for (unsigned i = 0; i < n; i++) {
-        struct req_state *state;
-        /* the 0.9.9 entry point, so the binary also runs on tevent 0.14 */
-        struct tevent_req *req =
-            _tevent_req_create(mem, &state, sizeof(struct req_state),
-                               "struct req_state", __location__);
-        if (req == NULL) {
-            die("tevent_req_create");
-        }
-        state->value = i;
-        tevent_req_done(req);
-        tevent_req_post(req, ev);
-        (tevent_req_set_callback)(req, req_done, &left);
-        tevent_loop_once(ev);
-    }
-    t0 = now_ns() - t0;
-    if (left != 0) {
-        fprintf(stderr, "bench: %u requests left\n", left);
-        exit(1);
-    }
-    talloc_free(mem);
-    return t0 / n;
-}
-
-/* --- memory: talloc bytes held per pending event (value is bytes) --- */
-
-static double bench_timer_bytes(unsigned n)
-{
-    TALLOC_CTX *mem = talloc_new(NULL);
-    struct tevent_context *ev = tevent_context_init(mem);
-    unsigned fired = 0;
-    size_t before = talloc_total_size(ev);
-
-    for (unsigned i = 0; i < n; i++) {
-        tevent_add_timer(ev, ev, tevent_timeval_current_ofs(3600, i),
-                         timer_handler, &fired);
-    }
-    double bytes = (double)(talloc_total_size(ev) - before) / n;
-    talloc_free(mem);
-    return bytes;
-}
-
-static double bench_req_bytes(unsigned n)
-{
-    TALLOC_CTX *mem = talloc_new(NULL);
-    size_t before = talloc_total_size(mem);
-
-    for (unsigned i = 0; i < n; i++) {
-        struct req_state *state;
-        if (_tevent_req_create(mem, &state, sizeof(struct req_state),
-                               "struct req_state", __location__) == NULL) {
-            die("tevent_req_create");
-        }
-    }
-    double bytes = (double)(talloc_total_size(mem) - before) / n;
-    talloc_free(mem);
-    return bytes;
-}
-
+/*
+ * The speed goals: targets are instructions per operation (user space,
+ * callgrind) or malloc'ed bytes per object; wall is the minimum ratio of
+ * operations per second, ours / reference.  0: no goal.
+ */
 struct workload {
     const char *name;
-    double (*run)(unsigned n, const char *backend);
+    const char *family; /* for FAMILY@SIZE */
+    bench_fn run;
     const char *backend;
-    unsigned n;
+    unsigned param;
+    unsigned ops; /* 0: one operation per member of the population */
+    const char *unit;
+    double target;
+    double wall;
 };
-
-static double w_immediate(unsigned n, const char *b)
-{
-    (void)b;
-    return bench_immediate(n);
-}
-static double w_timers(unsigned n, const char *b)
-{
-    (void)b;
-    return bench_timers(n);
-}
-static double w_timer_churn(unsigned n, const char *b)
-{
-    (void)b;
-    return bench_timer_churn(n);
-}
-static double w_req(unsigned n, const char *b)
-{
-    (void)b;
-    return bench_req(n);
-}
-
-static double w_timer_bytes(unsigned n, const char *b)
-{
-    (void)b;
-    return bench_timer_bytes(n);
-}
-static double w_req_bytes(unsigned n, const char *b)
-{
-    (void)b;
-    return bench_req_bytes(n);
-}
 
 static const struct workload workloads[] = {
-    {"immediate", w_immediate, NULL, 1000000},
-    {"timers_random_20k", w_timers, NULL, 20000},
-    {"timer_add_free", w_timer_churn, NULL, 500000},
-    {"fd_pingpong_epoll", bench_fd_pingpong, "epoll", 200000},
-    {"fd_pingpong_poll", bench_fd_pingpong, "poll", 200000},
-    {"fd_add_free_4k_epoll", bench_fd_add, "epoll", 4000},
-    {"fd_add_free_4k_poll", bench_fd_add, "poll", 4000},
-    {"req_create_done_post", w_req, NULL, 300000},
-    {"timer_bytes", w_timer_bytes, NULL, 10000},
-    {"req_bytes", w_req_bytes, NULL, 10000},
+    {"immediate", "immediate", bench_immediate, NULL, 0, 1000000, "Ir", 250,
+     1.0},
+    {"timer_fifo", "timer_fifo", bench_timer_fifo, NULL, 1000, 200000, "Ir",
+     700, 1.0},
+    {"timer_churn_mono", "timer_churn_mono", bench_timer_churn_mono, NULL,
+     10000, 500000, "Ir", 500, 1.0},
+    {"timer_random_20k", "timer_random", bench_timer_random, NULL, 20000, 0,
+     "Ir", 1000, 1.0},
+    {"fd_pingpong", "fd_pingpong", bench_fd_pingpong, "epoll", 0, 50000, "Ir",
+     500, 1.1},
+    {"fd_pingpong_poll", "fd_pingpong_poll", bench_fd_pingpong, "poll", 0,
+     50000, "Ir", 450, 1.0},
+    {"fd_many_poll_1000", "fd_many_poll", bench_fd_many, "poll", 1000, 3000,
+     "Ir", 15000, 1.0},
+    {"fd_many_epoll_1000", "fd_many_epoll", bench_fd_many, "epoll", 1000, 30000,
+     "Ir", 0, 0},
+    {"fd_add_free_4k", "fd_add_free", bench_fd_add_free, "epoll", 4000, 0, "Ir",
+     0, 0},
+    {"fd_add_free_4k_poll", "fd_add_free_poll", bench_fd_add_free, "poll", 4000,
+     0, "Ir", 0, 0},
+    {"req_chain", "req_chain", bench_req_chain, NULL, 0, 300000, "Ir", 1200,
+     1.0},
+    {"queue", "queue", bench_queue, NULL, 20000, 0, "Ir", 1500, 1.0},
+    {"signal", "signal", bench_signal, NULL, 0, 50000, "Ir", 800, 1.0},
+    {"timer_bytes", "timer_bytes", bench_timer_bytes, NULL, 10000, 0, "B", 160,
+     0},
+    {"req_bytes", "req_bytes", bench_req_bytes, NULL, 10000, 0, "B", 600, 0},
 };
+#define N_WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
+
+static void list(void)
+{
+    for (size_t i = 0; i < N_WORKLOADS; i++) {
+        const struct workload *w = &workloads[i];
+        printf("%s %s %g %g\n", w->name, w->unit, w->target, w->wall);
+    }
+}
+
+static unsigned scaled(unsigned n, double scale)
+{
+    double v = n * scale;
+    return v < 2 ? 2 : (unsigned)v;
+}
+
+static void run(const struct workload *w, const char *shown, unsigned param,
+                unsigned ops, double scale)
+{
+    struct bench_args a = {ops, param, w->backend};
+    if (a.ops == 0) {
+        a.ops = w->ops != 0 ? scaled(w->ops, scale) : param;
+    }
+    double v = w->run(&a);
+    printf("%s %.1f %u\n", shown, v, a.ops);
+    fflush(stdout);
+}
+
+static const struct workload *find(const char *arg, unsigned *param)
+{
+    const char *at = strchr(arg, '@');
+    for (size_t i = 0; i < N_WORKLOADS; i++) {
+        const struct workload *w = &workloads[i];
+        if (at == NULL && strcmp(arg, w->name) == 0) {
+            *param = w->param;
+            return w;
+        }
+        if (at != NULL && strlen(w->family) == (size_t)(at - arg) &&
+            strncmp(arg, w->family, at - arg) == 0) {
+            *param = (unsigned)strtoul(at + 1, NULL, 10);
+            return w;
+        }
+    }
+    fprintf(stderr, "bench: unknown workload %s (see bench --list)\n", arg);
+    exit(2);
+}
 
 int main(int argc, char **argv)
 {
-    struct rlimit rl = {8192, 8192};
+    struct rlimit rl;
     double scale = 1.0;
+    unsigned ops = 0;
     const char *s = getenv("BENCH_SCALE");
+    int a = 1;
 
-    setrlimit(RLIMIT_NOFILE, &rl);
+    /* fd_many@10000 needs more than the usual 1024 descriptors */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
     if (s != NULL) {
         scale = atof(s);
     }
-    for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++) {
-        const struct workload *w = &workloads[i];
-        bool wanted = argc < 2;
-        for (int a = 1; a < argc; a++) {
-            wanted = wanted || strcmp(argv[a], w->name) == 0;
+    if (argc > 1 && strcmp(argv[1], "--list") == 0) {
+        list();
+        return 0;
+    }
+    if (argc > 2 && strcmp(argv[1], "-n") == 0) {
+        ops = (unsigned)strtoul(argv[2], NULL, 10);
+        a = 3;
+    }
+    if (a == argc) {
+        for (size_t i = 0; i < N_WORKLOADS; i++) {
+            run(&workloads[i], workloads[i].name, workloads[i].param, ops,
+                scale);
         }
-        if (!wanted) {
-            continue;
-        }
-        unsigned n = (unsigned)(w->n * scale);
-        if (n < 2) {
-            n = 2;
-        }
-        printf("%s %.1f\n", w->name, w->run(n, w->backend));
-        fflush(stdout);
+        return 0;
+    }
+    for (; a < argc; a++) {
+        unsigned param;
+        const struct workload *w = find(argv[a], &param);
+        run(w, argv[a], param, ops, scale);
     }
     return 0;
 }

@@ -58,7 +58,8 @@ void schedule_head(tevent_queue *q)
 
 void immediate_trigger(tevent_context *ev, tevent_immediate *, void *pd)
 {
-    auto *q = talloc_get_type_abort(pd, struct tevent_queue);
+    // pd is the queue, which owns the immediate: no type check.
+    auto *q = static_cast<tevent_queue *>(pd);
     if (!q->running || q->list.empty()) {
         return;
     }

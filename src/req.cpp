@@ -6,6 +6,7 @@
 #include "req.hpp"
 
 #include "context.hpp"
+#include "debug.hpp"
 #include "immediate.hpp"
 #include "timer.hpp"
 
@@ -14,18 +15,26 @@ namespace tev
 namespace
 {
 
-// Freeing a request that was never received releases it like a receive.
-int req_destructor(tevent_req *req)
+// talloc_pooled_object() adds, for the request and for each sub-object, a
+// chunk header, a pool header (32 bytes) and 15 bytes of alignment.  Once
+// the state took its header and alignment, a chunk header, two pool
+// headers and 15 bytes are left; this much more makes a whole object of
+// `body` bytes fit, for any state size.
+constexpr size_t room_for(size_t body)
 {
-    req_received(req);
-    return 0;
+    size_t aligned = (body + 15) & ~size_t{15};
+    size_t left = 2 * 32 + 15;
+    return aligned > left ? aligned - left : 0;
 }
+constexpr size_t trigger_room = room_for(sizeof(tevent_immediate));
+// The request's own size enters the pool unaligned.
+static_assert(sizeof(tevent_req) % 16 == 0);
 
 // Runs the cleanup fn once per state increase; the CLEANUP notification is
 // sent for every increase, also without a cleanup fn.
 void req_cleanup(tevent_req *req)
 {
-    if (req->private_cleanup.state >= req->internal.state) {
+    if (req->internal.cleanup_state >= req->internal.state) {
         return;
     }
     call_depth_notify(TEVENT_CALL_FLOW_REQ_CLEANUP, req,
@@ -35,8 +44,48 @@ void req_cleanup(tevent_req *req)
     }
     // Recorded first: a cleanup fn that finishes the request again with the
     // same state must not recurse.
-    req->private_cleanup.state = req->internal.state;
+    req->internal.cleanup_state = req->internal.state;
     req->private_cleanup.fn(req, req->internal.state);
+}
+
+// Releases the request's immediate.  Received (or freed) from the callback
+// that immediate is delivering, it is busy: its free fails and the
+// dispatcher frees it once the handler returns.  Taken out of the request
+// first, it spares the request's own free a second failing attempt.
+void free_trigger(tevent_req *req)
+{
+    tevent_immediate *im = req->internal.trigger;
+    if (im == nullptr) {
+        return;
+    }
+    req->internal.trigger = nullptr;
+    if (im->busy) {
+        talloc_steal(nullptr, im);
+    }
+    talloc_free(im);
+}
+
+// req_received() without resetting the destructor, for the destructor.
+void release(tevent_req *req)
+{
+    req->private_print = nullptr;
+    req->private_cancel.fn = nullptr;
+    req->private_cancel.fn_name = nullptr;
+
+    free_trigger(req);
+    TALLOC_FREE(req->internal.timer);
+
+    req->internal.state = TEVENT_REQ_RECEIVED;
+    req_cleanup(req);
+
+    TALLOC_FREE(req->data);
+}
+
+// Freeing a request that was never received releases it like a receive.
+int req_destructor(tevent_req *req)
+{
+    release(req);
+    return 0;
 }
 
 void req_finish(tevent_req *req, enum tevent_req_state state,
@@ -49,14 +98,17 @@ void req_finish(tevent_req *req, enum tevent_req_state state,
     req->internal.finish_location = location;
 
     req_cleanup(req);
-    req_profile_stop(req, state, location);
+    if (req->internal.profile != nullptr) {
+        req_profile_stop(req, state, location);
+    }
     req_notify_callback(req, location);
 }
 
 // Handler of the request's private immediate: delivers the current result.
+// private_data is the request, which owns the immediate: no type check.
 void req_trigger(tevent_context *, tevent_immediate *, void *private_data)
 {
-    auto *req = talloc_get_type_abort(private_data, struct tevent_req);
+    auto *req = static_cast<tevent_req *>(private_data);
     req_finish(req, req->internal.state, req->internal.finish_location);
 }
 
@@ -73,14 +125,14 @@ void req_timedout(tevent_context *, tevent_timer *, struct timeval,
 tevent_req *req_create(TALLOC_CTX *mem_ctx, void *pstate, size_t state_size,
                        const char *type, const char *func, const char *location)
 {
-    size_t payload = sizeof(tevent_immediate) + state_size;
-    if (payload < sizeof(tevent_immediate)) {
+    // One malloc: the request is a talloc pool sized for its state, with
+    // room for the trigger immediate that tevent_req_post() creates (or a
+    // queue entry) but not a full sub-object's reserve.
+    if (state_size > SIZE_MAX - trigger_room) {
         return nullptr;
     }
-
-    // The request is a talloc pool sized for its immediate and its state, so
-    // creating a request costs a single malloc.
-    void *mem = talloc_pooled_object(mem_ctx, struct tevent_req, 2, payload);
+    void *mem = talloc_pooled_object(mem_ctx, struct tevent_req, 1,
+                                     state_size + trigger_room);
     if (mem == nullptr) {
         return nullptr;
     }
@@ -88,8 +140,7 @@ tevent_req *req_create(TALLOC_CTX *mem_ctx, void *pstate, size_t state_size,
     req->internal.private_type = type;
     req->internal.create_location = location;
     req->internal.state = TEVENT_REQ_IN_PROGRESS;
-    // Neither allocation can fail: the pool already holds their memory.
-    req->internal.trigger = create_immediate(req, TEV_LOCATION);
+    // Cannot fail: the pool already holds the memory.
     req->data = _talloc_zero(req, state_size, type);
     talloc_set_destructor(req, req_destructor);
 
@@ -182,7 +233,7 @@ void req_set_cleanup_fn(tevent_req *req, tevent_req_cleanup_fn fn,
                         const char *fn_name)
 {
     // The current state counts as cleaned up already.
-    req->private_cleanup.state = req->internal.state;
+    req->internal.cleanup_state = req->internal.state;
     req->private_cleanup.fn = fn;
     req->private_cleanup.fn_name = fn != nullptr ? fn_name : nullptr;
 }
@@ -253,6 +304,15 @@ bool req_nomem(const void *p, tevent_req *req, const char *location)
 
 tevent_req *req_post(tevent_req *req, tevent_context *ev)
 {
+    if (req->internal.trigger == nullptr) {
+        // Normally carved from the request's pool (see req_create()); only
+        // when other children used that room up does this reach malloc().
+        req->internal.trigger = create_immediate(req, TEV_LOCATION);
+        if (req->internal.trigger == nullptr) {
+            abort_with(ev, "tevent_req_post: no memory for the trigger");
+            return req;
+        }
+    }
     ev->ops->schedule_immediate(req->internal.trigger, ev, req_trigger, req,
                                 "tevent_req_trigger", TEV_LOCATION);
     return req;
@@ -294,18 +354,7 @@ bool req_is_error(tevent_req *req, enum tevent_req_state *state,
 void req_received(tevent_req *req)
 {
     talloc_set_destructor(req, nullptr);
-
-    req->private_print = nullptr;
-    req->private_cancel.fn = nullptr;
-    req->private_cancel.fn_name = nullptr;
-
-    TALLOC_FREE(req->internal.trigger);
-    TALLOC_FREE(req->internal.timer);
-
-    req->internal.state = TEVENT_REQ_RECEIVED;
-    req_cleanup(req);
-
-    TALLOC_FREE(req->data);
+    release(req);
 }
 
 } // namespace tev

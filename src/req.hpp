@@ -4,8 +4,12 @@
 // tracking (req_calldepth.cpp) and the wakeup request (req_wakeup.cpp).
 #pragma once
 
+#include <atomic>
+
 #include "core.hpp"
 
+// 144 bytes: one talloc pool holds it, its state and room for one more
+// small child (the trigger immediate or a queue entry), see req_create().
 struct tevent_req {
     struct {
         tevent_req_fn fn = nullptr;
@@ -24,21 +28,22 @@ struct tevent_req {
     struct {
         tevent_req_cleanup_fn fn = nullptr;
         const char *fn_name = nullptr;
-        // The last state the cleanup step ran (or was skipped) for.
-        enum tevent_req_state state = TEVENT_REQ_INIT;
     } private_cleanup;
 
     struct {
         const char *private_type = nullptr;
         const char *create_location = nullptr;
         const char *finish_location = nullptr;
-        enum tevent_req_state state = TEVENT_REQ_INIT;
         uint64_t error = 0;
-        tevent_immediate *trigger = nullptr; // used by tevent_req_post
+        // Created by the first tevent_req_post(): most requests never post.
+        tevent_immediate *trigger = nullptr;
         tevent_context *defer_callback_ev = nullptr;
         tevent_timer *timer = nullptr; // the endtime timer
         tevent_req_profile *profile = nullptr;
-        size_t call_depth = 0;
+        enum tevent_req_state state : 8 = TEVENT_REQ_INIT;
+        // The last state the cleanup step ran (or was skipped) for.
+        enum tevent_req_state cleanup_state : 8 = TEVENT_REQ_INIT;
+        uint32_t call_depth = 0;
     } internal;
 };
 
@@ -59,10 +64,19 @@ struct tevent_req_profile {
 namespace tev
 {
 
+// Set once any thread installed a call-depth callback.  Until then the
+// notifications skip the thread-local lookup, which from a shared library
+// is a call into the dynamic linker each time.
+extern std::atomic<bool> call_depth_in_use
+    __attribute__((visibility("hidden")));
+
 // Calls the thread's call-depth callback, if one is set.
 inline void call_depth_notify(enum tevent_thread_call_depth_cmd cmd,
                               tevent_req *req, size_t depth, const char *fname)
 {
+    if (!call_depth_in_use.load(std::memory_order_relaxed)) {
+        return;
+    }
     if (tevent_thread_call_depth_state_g.cb != nullptr) {
         tevent_thread_call_depth_state_g.cb(
             tevent_thread_call_depth_state_g.cb_private, cmd, req, depth,
@@ -109,8 +123,8 @@ tevent_req_profile *req_move_profile(tevent_req *req, TALLOC_CTX *mem_ctx);
 // Gives a sub-request created on parent's state a profile linked below
 // parent's profile; false (req finished with NO_MEMORY) on failure.
 bool req_profile_start_sub(tevent_req *req, tevent_req *parent);
-// Stamps the end of the request into its profile and, for a sub-request,
-// hands the profile over to the parent's profile.
+// Stamps the end of the request into its profile (req must have one) and,
+// for a sub-request, hands the profile over to the parent's profile.
 void req_profile_stop(tevent_req *req, enum tevent_req_state state,
                       const char *location);
 void profile_get_name(const tevent_req_profile *profile, const char **req_name);

@@ -13,20 +13,24 @@ __thread struct tevent_thread_call_depth_state tevent_thread_call_depth_state_g
 namespace tev
 {
 
+// Never reset: a thread sees its own store before it looks at its callback.
+std::atomic<bool> call_depth_in_use{false};
+
 void call_depth_set_callback(tevent_call_depth_callback_t f, void *private_data)
 {
     // The previous callback learns that tracking restarts at depth 0.
     call_depth_notify(TEVENT_CALL_FLOW_REQ_RESET, nullptr, 0,
                       "tevent_thread_call_depth_set_callback");
+    if (f != nullptr) {
+        call_depth_in_use.store(true, std::memory_order_relaxed);
+    }
     tevent_thread_call_depth_state_g = {f, private_data};
 }
 
 void call_depth_reset_from_req(tevent_req *req, const char *fname)
 {
-    if (tevent_thread_call_depth_state_g.cb != nullptr) {
-        call_depth_notify(TEVENT_CALL_FLOW_REQ_RESET, req,
-                          req->internal.call_depth, fname);
-    }
+    call_depth_notify(TEVENT_CALL_FLOW_REQ_RESET, req, req->internal.call_depth,
+                      fname);
 }
 
 void call_depth_activate(size_t *) {}

@@ -60,9 +60,6 @@ void req_profile_stop(tevent_req *req, enum tevent_req_state state,
                       const char *location)
 {
     tevent_req_profile *p = req->internal.profile;
-    if (p == nullptr) {
-        return;
-    }
     p->stop_location = location;
     p->stop_time = timeval_current();
     p->state = state;
