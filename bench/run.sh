@@ -14,7 +14,7 @@ set -euo pipefail
 
 build=build
 rounds=5
-ref=/usr/lib/x86_64-linux-gnu
+ref=/usr/lib/$(${CC:-cc} -print-multiarch)
 callgrind=false
 while [ $# -gt 0 ]; do
   case "$1" in
