@@ -13,6 +13,10 @@
  * one is done.  A slow reader on the other end takes small bites and
  * checks that every message arrives whole, uninterleaved, and that each
  * writer's messages arrive in order.  Exit status 0 means all did.
+ *
+ * It prints a line when a message joins the queue, when the queue triggers
+ * its request and when the writer frees the finished request: each free
+ * is followed by the next trigger.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +36,7 @@
 
 struct writev_state {
     struct tevent_context *ev;
+    struct tevent_queue *queue;
     int fd;
     struct iovec *iov; /* our copy; advanced as bytes go out */
     int count;
@@ -43,6 +48,7 @@ static void writev_trigger(struct tevent_req *req, void *private_data);
 static void writev_writable(struct tevent_context *ev, struct tevent_fd *fde,
                             uint16_t flags, void *private_data);
 
+//! [send]
 /*
  * The caller's buffers must stay valid until the request is done; the
  * iovec array itself is copied.
@@ -59,6 +65,7 @@ static struct tevent_req *writev_send(TALLOC_CTX *mem_ctx,
         return NULL;
     }
     state->ev = ev;
+    state->queue = queue;
     state->fd = fd;
     state->count = count;
     state->iov = talloc_memdup(state, iov, sizeof(*iov) * count);
@@ -76,7 +83,9 @@ static struct tevent_req *writev_send(TALLOC_CTX *mem_ctx,
     }
     return req;
 }
+//! [send]
 
+//! [trigger]
 /*
  * Our turn: the socket belongs to this request until it is freed.  The
  * queue then triggers the next one.
@@ -84,13 +93,21 @@ static struct tevent_req *writev_send(TALLOC_CTX *mem_ctx,
 static void writev_trigger(struct tevent_req *req, void *private_data)
 {
     struct writev_state *state = tevent_req_data(req, struct writev_state);
+    size_t total = 0;
+    int i;
     (void)private_data;
 
+    for (i = 0; i < state->count; i++) {
+        total += state->iov[i].iov_len;
+    }
+    printf("trigger: %zu bytes may go out now, queue length %zu\n", total,
+           tevent_queue_length(state->queue));
     state->fde = tevent_add_fd(state->ev, state, state->fd, TEVENT_FD_WRITE,
                                writev_writable, req);
     /* On failure this finishes the request; the caller frees it. */
     tevent_req_nomem(state->fde, req);
 }
+//! [trigger]
 
 static void writev_writable(struct tevent_context *ev, struct tevent_fd *fde,
                             uint16_t flags, void *private_data)
@@ -236,15 +253,21 @@ static bool writer_send_next(struct writer *w)
         return false;
     }
     tevent_req_set_callback(req, writer_done, w);
+    printf("writer %u: message %u (%zu bytes) queued, queue length %zu\n",
+           w->id, w->seq, sizeof(w->header) + len,
+           tevent_queue_length(w->prog->queue));
     return true;
 }
 
+//! [writer_done]
 static void writer_done(struct tevent_req *req)
 {
     struct writer *w = tevent_req_callback_data(req, struct writer);
     int err = 0;
     ssize_t n = writev_recv(req, &err);
 
+    printf("writer %u: message %u written, freeing its request\n", w->id,
+           w->seq);
     /* Freeing the request is what hands the socket to the next writer. */
     TALLOC_FREE(req);
 
@@ -265,6 +288,7 @@ static void writer_done(struct tevent_req *req)
         w->prog->writers_active--;
     }
 }
+//! [writer_done]
 
 /* Consumes one bite of the stream and checks it against the protocol. */
 static void reader_readable(struct tevent_context *ev, struct tevent_fd *fde,
