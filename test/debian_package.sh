@@ -143,10 +143,11 @@ LD_LIBRARY_PATH=$libdir LD_DEBUG=libs LD_DEBUG_OUTPUT=$tmp/ld "$tmp/demo" >/dev/
   fail "demo failed on the packaged library"
 grep -q "calling init: $libdir/libtevent.so.0\$" "$tmp"/ld.* ||
   fail "demo did not load the packaged libtevent.so.0"
+cflags=$(pkg-config --cflags tevent)
+talloc_libs=$(pkg-config --libs talloc)
 # shellcheck disable=SC2086
-"$cc" -o "$tmp/demo-static" "$root/examples/demo.c" \
-  $(pkg-config --cflags tevent) -L"$libdir" -Wl,-Bstatic -ltevent \
-  -Wl,-Bdynamic $(pkg-config --libs talloc)
+"$cc" -o "$tmp/demo-static" "$root/examples/demo.c" $cflags -L"$libdir" \
+  -Wl,-Bstatic -ltevent -Wl,-Bdynamic $talloc_libs
 "$tmp/demo-static" >/dev/null || fail "demo linked with libtevent.a failed"
 needed=$(objdump -p "$tmp/demo-static" | awk '$1 == "NEEDED" { print $2 }')
 if grep -E 'libtevent|libstdc\+\+' <<<"$needed"; then
