@@ -1,83 +1,47 @@
 /* SPDX-License-Identifier: LGPL-3.0-or-later */
 /*
  * Allocation-failure injector, loaded with LD_PRELOAD.  It counts the
- * malloc/calloc/realloc calls of the whole process (talloc, and so tevent,
- * allocates through them; so do glibc's thread and stdio internals) while
- * armed, and makes the Nth one fail, or every one from the Nth on.  The
- * real allocator is whatever comes next in the lookup order: glibc's, or
- * a sanitizer's, or the one valgrind put in its place.
+ * malloc/calloc/realloc calls (talloc, and so tevent, allocates through
+ * them; so do glibc's thread and stdio internals) of the thread that armed
+ * it and of the threads that joined in, and makes the Nth one fail, or
+ * every one from the Nth on.  Other threads are left alone: a sanitizer
+ * runtime allocates in each new thread before the thread's function runs,
+ * and cannot cope with a failure there.  The
+ * real allocator is a sanitizer's where one is loaded (ASan and TSan
+ * export theirs as __interceptor_*), else glibc's (which valgrind puts its
+ * own in place of).  No dlsym(): it allocates itself, re-entering here.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <execinfo.h>
-#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #define EXPORT __attribute__((visibility("default")))
 
-static void *(*real_malloc)(size_t);
-static void *(*real_calloc)(size_t, size_t);
-static void *(*real_realloc)(void *, size_t);
-static void (*real_free)(void *);
+void *__interceptor_malloc(size_t) __attribute__((weak));
+void *__interceptor_calloc(size_t, size_t) __attribute__((weak));
+void *__interceptor_realloc(void *, size_t) __attribute__((weak));
+void __interceptor_free(void *) __attribute__((weak));
+void *__libc_malloc(size_t);
+void *__libc_calloc(size_t, size_t);
+void *__libc_realloc(void *, size_t);
+void __libc_free(void *);
 
 static atomic_bool armed;
+static _Thread_local bool counted_thread
+    __attribute__((tls_model("initial-exec")));
 static atomic_long count;
 static long fail_at;
 static bool fail_from;
 /* ALLOC_FAIL_BACKTRACE set: each failed allocation prints its stack. */
 static bool print_backtrace;
 
-/*
- * dlsym() may allocate while it looks the real functions up; those few
- * bytes come from here and are never given back.
- */
-static alignas(max_align_t) unsigned char boot_arena[4096];
-static size_t boot_used;
-static _Thread_local bool resolving;
-
-static bool in_boot_arena(const void *p)
-{
-    const unsigned char *c = p;
-    return c >= boot_arena && c < boot_arena + sizeof(boot_arena);
-}
-
-static void *boot_alloc(size_t size)
-{
-    size_t aligned =
-        (size + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
-    if (aligned > sizeof(boot_arena) - boot_used) {
-        return NULL;
-    }
-    void *p = boot_arena + boot_used;
-    boot_used += aligned;
-    return p;
-}
-
-static bool resolve(void)
-{
-    if (real_free != NULL) {
-        return true;
-    }
-    if (resolving) {
-        return false;
-    }
-    resolving = true;
-    real_malloc = dlsym(RTLD_NEXT, "malloc");
-    real_calloc = dlsym(RTLD_NEXT, "calloc");
-    real_realloc = dlsym(RTLD_NEXT, "realloc");
-    real_free = dlsym(RTLD_NEXT, "free");
-    resolving = false;
-    return real_free != NULL;
-}
-
 static bool should_fail(void)
 {
-    if (!atomic_load(&armed)) {
+    if (!counted_thread || !atomic_load(&armed)) {
         return false;
     }
     long n = atomic_fetch_add(&count, 1) + 1;
@@ -100,7 +64,7 @@ static bool should_fail(void)
  * one if `from`; n == 0 only counts. */
 EXPORT void alloc_fail_arm(long n, bool from)
 {
-    resolve();
+    counted_thread = true;
     print_backtrace = getenv("ALLOC_FAIL_BACKTRACE") != NULL;
     if (print_backtrace) {
         /* the first call loads libgcc_s, which allocates */
@@ -113,6 +77,12 @@ EXPORT void alloc_fail_arm(long n, bool from)
     atomic_store(&armed, true);
 }
 
+/* The calling thread's allocations count too. */
+EXPORT void alloc_fail_thread_enter(void)
+{
+    counted_thread = true;
+}
+
 /* Stops failing; returns how many allocations were counted. */
 EXPORT long alloc_fail_disarm(void)
 {
@@ -122,40 +92,37 @@ EXPORT long alloc_fail_disarm(void)
 
 EXPORT void *malloc(size_t size)
 {
-    if (!resolve()) {
-        return boot_alloc(size);
+    if (should_fail()) {
+        return NULL;
     }
-    return should_fail() ? NULL : real_malloc(size);
+    return __interceptor_malloc != NULL ? __interceptor_malloc(size)
+                                        : __libc_malloc(size);
 }
 
 EXPORT void *calloc(size_t n, size_t size)
 {
-    if (!resolve()) {
-        /* the arena is static, hence zeroed, and never reused */
-        return n != 0 && size > SIZE_MAX / n ? NULL : boot_alloc(n * size);
+    if (should_fail()) {
+        return NULL;
     }
-    return should_fail() ? NULL : real_calloc(n, size);
+    return __interceptor_calloc != NULL ? __interceptor_calloc(n, size)
+                                        : __libc_calloc(n, size);
 }
 
 EXPORT void *realloc(void *p, size_t size)
 {
-    if (!resolve() || in_boot_arena(p)) {
-        /* not expected: nothing reallocates during the look-up */
-        return NULL;
-    }
     /* a shrink to zero is a free, which cannot fail */
     if (size != 0 && should_fail()) {
         return NULL;
     }
-    return real_realloc(p, size);
+    return __interceptor_realloc != NULL ? __interceptor_realloc(p, size)
+                                         : __libc_realloc(p, size);
 }
 
 EXPORT void free(void *p)
 {
-    if (p == NULL || in_boot_arena(p)) {
-        return;
-    }
-    if (resolve()) {
-        real_free(p);
+    if (__interceptor_free != NULL) {
+        __interceptor_free(p);
+    } else {
+        __libc_free(p);
     }
 }

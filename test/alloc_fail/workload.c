@@ -43,6 +43,7 @@
 /* From inject.c, resolved when it is preloaded. */
 void alloc_fail_arm(long n, bool from) __attribute__((weak));
 long alloc_fail_disarm(void) __attribute__((weak));
+void alloc_fail_thread_enter(void) __attribute__((weak));
 
 static const char *backend;
 
@@ -390,6 +391,7 @@ struct thread_arg {
 static void *threaded_sender(void *p)
 {
     struct thread_arg *a = p;
+    alloc_fail_thread_enter();
     tevent_threaded_schedule_immediate(a->tctx, a->im, count_immediate,
                                        a->fired);
     return NULL;
@@ -428,6 +430,7 @@ static void proxied(struct tevent_context *ev, struct tevent_immediate *im,
 static void *proxy_sender_proxied(void *p)
 {
     struct thread_arg *a = p;
+    alloc_fail_thread_enter();
     struct tevent_immediate *im = tevent_create_immediate(NULL);
     int **data = talloc(NULL, int *);
 
@@ -729,7 +732,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s BACKEND [WORKLOAD...]\n", argv[0]);
         return 2;
     }
-    if (alloc_fail_arm == NULL || alloc_fail_disarm == NULL) {
+    if (alloc_fail_arm == NULL || alloc_fail_disarm == NULL ||
+        alloc_fail_thread_enter == NULL) {
         fprintf(stderr, "the injector is not preloaded\n");
         return 1;
     }
