@@ -130,6 +130,9 @@ int common_invoke_fd_handler(tevent_fd *fde, uint16_t flags, bool *removed)
     if (handler_ev == nullptr) {
         return 0;
     }
+    // A nested loop in the handler may enter it again: only the outermost
+    // call clears busy and performs a deferred free.
+    bool outer_busy = fde->busy;
     fde->busy = true;
     tevent_wrapper_glue *glue = fde->wrapper;
     if (glue != nullptr) {
@@ -147,8 +150,8 @@ int common_invoke_fd_handler(tevent_fd *fde, uint16_t flags, bool *removed)
                                     fde->handler_name, fde->location);
         wrapper_pop_use_internal(handler_ev, glue);
     }
-    fde->busy = false;
-    if (fde->destroyed) {
+    fde->busy = outer_busy;
+    if (!outer_busy && fde->destroyed) {
         talloc_set_destructor(fde, nullptr);
         talloc_free(fde);
         if (removed != nullptr) {

@@ -531,6 +531,9 @@ int common_invoke_signal_handler(tevent_signal *se, int signum, int count,
 
     tevent_context *handler_ev = se->event_ctx;
     tevent_wrapper_glue *glue = se->wrapper;
+    // A nested loop in the handler may enter it again: only the outermost
+    // call clears busy and performs a deferred free.
+    bool outer_busy = se->busy;
     se->busy = true;
     if (glue != nullptr) {
         handler_ev = glue->wrap_ev;
@@ -547,7 +550,10 @@ int common_invoke_signal_handler(tevent_signal *se, int signum, int count,
             count, siginfo, se->handler_name, se->location);
         wrapper_pop_use_internal(handler_ev, glue);
     }
-    se->busy = false;
+    se->busy = outer_busy;
+    if (outer_busy) {
+        return 0;
+    }
 
     bool remove = (se->sa_flags & SA_RESETHAND) != 0;
     if (se->destroyed) {

@@ -152,7 +152,11 @@ void wrapper_schedule_immediate(tevent_immediate *im, tevent_context *ev,
     tevent_context *main_ev = glue->main_ev;
     main_ev->ops->schedule_immediate(im, main_ev, handler, private_data,
                                      handler_name, location);
-    im->wrapper = glue;
+    // A cancel (NULL handler) must not leave the wrapper behind: nothing
+    // would clear it when the wrapper is freed.
+    if (handler != nullptr) {
+        im->wrapper = glue;
+    }
 }
 
 tevent_signal *wrapper_add_signal(tevent_context *ev, TALLOC_CTX *mem_ctx,

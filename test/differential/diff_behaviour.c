@@ -7,10 +7,17 @@
  * run_differential.sh runs it against our library and against Debian's and
  * requires identical logs.  Pointers never reach the log: objects are named.
  *
+ * The two runs are separate processes on a loaded machine, so no line may
+ * depend on wall time: deadlines are in the past, or the scenario loops
+ * until an event it owns has fired and logs nothing that depends on how
+ * many iterations that took; the loop's wait trace points are logged only
+ * where the wait is certain (a ready fd, no timer).
+ *
  * Usage: diff_behaviour <backend>
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,30 +179,67 @@ static void im_resched(struct tevent_context *ev, struct tevent_immediate *im,
     }
 }
 
+static bool timer_fired;
+
+static void flag_timer(struct tevent_context *ev, struct tevent_timer *te,
+                       struct timeval now, void *p)
+{
+    log_timer(ev, te, now, p);
+    timer_fired = true;
+}
+
 static void scenario_trace(void)
 {
     TALLOC_CTX *mem = talloc_new(NULL);
     struct tevent_context *ev = new_ev(mem);
     struct tevent_immediate *im = tevent_create_immediate(mem);
     struct tevent_timer *te;
+    struct timeval past = tevent_timeval_current();
+    int sv[2];
 
     printf("trace:\n");
+    past.tv_sec -= 10;
     tevent_set_trace_timer_callback(ev, trace_timer, NULL);
     tevent_set_trace_immediate_callback(ev, trace_im, NULL);
     tevent_set_trace_callback(ev, trace_loop, NULL);
     tevent_immediate_set_tag(im, 7);
     tevent_schedule_immediate(im, ev, im_resched, NULL);
-    te = tevent_add_timer(ev, mem, tevent_timeval_current_ofs(0, 1000),
-                          log_timer, "t");
+    te = tevent_add_timer(ev, mem, past, log_timer, "t");
     tevent_timer_set_tag(te, 9);
     te = tevent_add_timer(ev, mem, tevent_timeval_current_ofs(100, 0),
                           log_timer, "freed");
     tevent_timer_set_tag(te, 10);
     talloc_free(te);
+    /* two immediate runs, then the expired timer without waiting */
     for (int i = 0; i < 3; i++) {
         tevent_loop_once(ev);
     }
+
+    /* A ready fd and no timer: the loop waits (and returns at once). */
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    if (write(sv[1], "x", 1) != 1) {
+        exit(1);
+    }
+    struct tevent_fd *fde =
+        tevent_add_fd(ev, mem, sv[0], TEVENT_FD_READ, log_fd, "ready");
+    tevent_loop_once(ev);
+    talloc_free(fde);
+    close(sv[0]);
+    close(sv[1]);
+
+    /*
+     * A timer that is not due yet: whether, and how often, the loop waits
+     * for it depends on the machine's load, so the loop trace is off and
+     * the loop runs until the timer has fired.
+     */
     tevent_set_trace_callback(ev, NULL, NULL);
+    timer_fired = false;
+    te = tevent_add_timer(ev, mem, tevent_timeval_current_ofs(0, 1000),
+                          flag_timer, "future");
+    tevent_timer_set_tag(te, 11);
+    while (!timer_fired) {
+        tevent_loop_once(ev);
+    }
     talloc_free(mem);
 }
 
