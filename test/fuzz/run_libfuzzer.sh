@@ -22,7 +22,7 @@ if [[ ! -d $build ]]; then
         -Dcpp_args=-fno-sanitize=function -Dc_args=-fno-sanitize=function
 fi
 ninja -C "$build" test/fuzz/fuzz_api
-runtime=$(clang -print-file-name=libclang_rt.asan-x86_64.so)
+runtime=$(clang -print-file-name="libclang_rt.asan-$(uname -m).so")
 
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
