@@ -1,12 +1,119 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// Contexts, the backend registry and the loop (context.cpp).
+// The context: its layout, loop frames, creation and teardown, fork
+// handling (context.cpp).
 #pragma once
 
 #include "core.hpp"
+#include "timer.hpp"
 
 namespace tev
 {
+
+// A loop call or handler dispatch running on a context (nested ones chain,
+// innermost first).  A handler may free the context: its destructor flags
+// every frame so that the callers return without touching it again.
+struct LoopFrame {
+    LoopFrame *outer = nullptr;
+    bool ev_freed = false;
+};
+
+template <class Cb> struct TraceSlot {
+    Cb callback = nullptr;
+    void *private_data = nullptr;
+};
+
+} // namespace tev
+
+struct tevent_context {
+    const tevent_ops *ops = nullptr;
+
+    // Looked at on every loop iteration, in this order.
+    tev::List<tevent_signal> signal_events;
+    tev::List<tevent_threaded_context> threaded_contexts;
+    tev::List<tevent_immediate> immediate_events;
+    tev::List<tevent_fd> fd_events; // new fdes at the head
+    tev::TimerHeap timers;
+    uint64_t timer_seq = 0;
+
+    // Immediates handed over by other threads, guarded by scheduled_mutex.
+    pthread_mutex_t scheduled_mutex;
+    tev::List<tevent_immediate> scheduled_immediates;
+
+    void *additional_data = nullptr; // the backend's state
+    // Set by a backend that groups fdes (epoll): takes an fde that is
+    // disarmed while the context lives on out of its group (fd_disarm()).
+    void (*fd_disarm_hook)(tevent_fd *fde) = nullptr;
+    void *std_glue = nullptr; // the "standard" backend's per-context state
+
+    // Wakes the loop from signal handlers and other threads.
+    tevent_fd *wakeup_fde = nullptr;
+    int wakeup_fd = -1;
+
+    struct {
+        enum tevent_debug_level max_level = TEVENT_DEBUG_FATAL;
+        tevent_debug_fn debug = nullptr;
+        void *context = nullptr;
+    } debug_ops;
+
+    struct {
+        bool allowed = false;
+        uint32_t level = 0;
+        tevent_nesting_hook hook_fn = nullptr;
+        void *hook_private = nullptr;
+    } nesting;
+
+    struct {
+        tev::TraceSlot<tevent_trace_callback_t> point;
+        tev::TraceSlot<tevent_trace_fd_callback_t> fde;
+        tev::TraceSlot<tevent_trace_signal_callback_t> se;
+        tev::TraceSlot<tevent_trace_timer_callback_t> te;
+        tev::TraceSlot<tevent_trace_immediate_callback_t> im;
+        tev::TraceSlot<tevent_trace_queue_callback_t> qe;
+    } tracing;
+
+    struct {
+        tev::List<tevent_wrapper_glue> list; // wrappers of this main ev
+        tevent_wrapper_glue *glue = nullptr; // set when this is a wrapper
+    } wrapper;
+
+    struct timeval wait_timeout = {30, 0};
+
+    tev::LoopFrame *loop_frames = nullptr; // innermost running loop call
+
+    // Process-wide list of contexts, for fork handling.
+    tevent_context *prev = nullptr, *next = nullptr;
+};
+
+namespace tev
+{
+
+// Registers a frame on ev for the lifetime of a scope.  Whatever looks at
+// ev again after running a handler holds one.
+class FrameScope
+{
+  public:
+    explicit FrameScope(tevent_context *ev) : ev_(ev)
+    {
+        frame_.outer = ev->loop_frames;
+        ev->loop_frames = &frame_;
+    }
+    ~FrameScope()
+    {
+        if (!frame_.ev_freed) {
+            ev_->loop_frames = frame_.outer;
+        }
+    }
+    FrameScope(const FrameScope &) = delete;
+    FrameScope &operator=(const FrameScope &) = delete;
+
+    // True once a handler freed the context: it must not be touched.
+    bool ev_freed() const { return frame_.ev_freed; }
+
+  private:
+    tevent_context *ev_;
+    LoopFrame frame_;
+};
 
 bool register_backend(const char *name, const tevent_ops *ops);
 void set_default_backend(const char *name);
@@ -32,5 +139,17 @@ void loop_set_nesting_hook(tevent_context *ev, tevent_nesting_hook hook,
 
 // pid cached by the fork handlers; registers them on first use.
 pid_t cached_getpid();
+
+// tevent_add_timer(): through the context's backend (or wrapper) ops.  It
+// lives here rather than in timer.hpp, which the context layout includes.
+inline tevent_timer *add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
+                               struct timeval next_event,
+                               tevent_timer_handler_t handler,
+                               void *private_data, const char *handler_name,
+                               const char *location)
+{
+    return ev->ops->add_timer(ev, mem_ctx, next_event, handler, private_data,
+                              handler_name, location);
+}
 
 } // namespace tev

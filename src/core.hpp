@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// The C++ core of tevent-cxx: the real layout of every object that the C API
-// only knows as an opaque struct, and the small helpers every file uses.
-// Each concept declares its functions in its own header (fd.hpp, ...).
-// Nothing here is exported; the C entry points live in src/capi/ and only
-// convert and forward.
+// Small helpers every file of the C++ core uses.  The objects themselves
+// are laid out in their own headers (context.hpp, fd.hpp, timer.hpp,
+// immediate.hpp, signal.hpp, threads.hpp, wrapper.hpp); nothing here is
+// exported: the C entry points live in src/capi/ and only convert and
+// forward.
 #pragma once
 
 #include <cstddef>
@@ -13,14 +13,12 @@
 #include <new>
 #include <pthread.h>
 #include <sys/time.h>
+#include <type_traits>
 
 #include "tevent_internal.h"
 
 namespace tev
 {
-
-// ---------------------------------------------------------------------------
-// Small building blocks
 
 // A doubly linked list threaded through T::prev / T::next.  Unlike a
 // std::list it never allocates, so unlinking from a talloc destructor is
@@ -76,6 +74,8 @@ template <class T> struct List {
 // zero, as upstream's talloc_zero() objects are.
 template <class T> T *make(const void *parent, const char *name)
 {
+    // talloc frees the chunk without running a C++ destructor.
+    static_assert(std::is_trivially_destructible_v<T>);
     void *mem = talloc_named_const(parent, sizeof(T), name);
     if (mem == nullptr) {
         return nullptr;
@@ -119,239 +119,6 @@ class MutexLock
   private:
     pthread_mutex_t *m_;
 };
-
-// Min-heap of timers keyed by (deadline, insertion class, sequence number):
-// O(log n) insert, remove and update; equal deadlines keep FIFO order.
-struct TimerHeap {
-    tevent_timer **slots = nullptr; // malloc()ed, freed at context teardown
-    size_t count = 0;
-    size_t capacity = 0;
-};
-
-// A loop call or handler dispatch running on a context (nested ones chain,
-// innermost first).  A handler may free the context: its destructor flags
-// every frame so that the callers return without touching it again.
-struct LoopFrame {
-    LoopFrame *outer = nullptr;
-    bool ev_freed = false;
-};
-
-} // namespace tev
-
-// ---------------------------------------------------------------------------
-// The event objects.  Field meanings follow upstream's observable behaviour:
-// `busy` is set while the object's handler runs; `destroyed` once its
-// talloc destructor ran, which while `busy` keeps the memory until the
-// handler returns (and makes a second explicit free detectable).
-
-struct tevent_wrapper_glue;
-
-// talloc names compared on hot paths: one object, so that talloc's name
-// check succeeds on the pointer comparison.
-namespace tev
-{
-inline constexpr char fd_type_name[] = "struct tevent_fd";
-} // namespace tev
-
-struct tevent_fd {
-    tevent_fd *prev = nullptr, *next = nullptr;
-    tevent_context *event_ctx = nullptr;
-    tevent_wrapper_glue *wrapper = nullptr;
-    bool busy = false;
-    bool destroyed = false;
-    int fd = -1;
-    uint16_t flags = 0;
-    tevent_fd_handler_t handler = nullptr;
-    tevent_fd_close_fn_t close_fn = nullptr;
-    void *private_data = nullptr;
-    const char *handler_name = nullptr;
-    const char *location = nullptr;
-    // Private to the backend (poll: array index; epoll: state bits).
-    uint64_t additional_flags = 0;
-    uint64_t tag = 0;
-    // Several fdes on one fd share one kernel registration (epoll).  The
-    // primary fde carries the list of the others and the union of flags.
-    struct Mpx {
-        tevent_fd *primary = nullptr;               // set on secondaries only
-        tevent_fd *prev = nullptr, *next = nullptr; // in primary's list
-        tevent_fd *list = nullptr;                  // on the primary
-        uint16_t total_flags = 0;
-        bool has_mpx = false;
-    } mpx;
-};
-
-struct tevent_timer {
-    tevent_context *event_ctx = nullptr;
-    tevent_wrapper_glue *wrapper = nullptr;
-    bool busy = false;
-    bool destroyed = false;
-    // Zero-deadline timers added through the shortcut sort before zero
-    // timers inserted by a plain sorted insert (see timer.cpp).
-    bool zero_shortcut = false;
-    uint32_t heap_index = 0; // position in the context's heap (timer.cpp)
-    struct timeval next_event = {0, 0};
-    tevent_timer_handler_t handler = nullptr;
-    void *private_data = nullptr;
-    const char *handler_name = nullptr;
-    const char *location = nullptr;
-    uint64_t tag = 0;
-    uint64_t seq = 0; // insertion order among equal deadlines
-};
-
-struct tevent_immediate {
-    tevent_immediate *prev = nullptr, *next = nullptr;
-    tevent_context *event_ctx = nullptr;
-    tevent_wrapper_glue *wrapper = nullptr;
-    bool busy = false;
-    bool destroyed = false;
-    tevent_context *detach_ev_ctx = nullptr;
-    tevent_immediate_handler_t handler = nullptr;
-    void *private_data = nullptr;
-    const char *handler_name = nullptr;
-    const char *create_location = nullptr;
-    const char *schedule_location = nullptr;
-    uint64_t tag = 0;
-};
-
-struct tevent_signal {
-    tevent_signal *prev = nullptr, *next = nullptr;
-    tevent_context *event_ctx = nullptr;
-    tevent_wrapper_glue *wrapper = nullptr;
-    bool busy = false;
-    bool destroyed = false;
-    int signum = 0;
-    int sa_flags = 0;
-    tevent_signal_handler_t handler = nullptr;
-    void *private_data = nullptr;
-    const char *handler_name = nullptr;
-    const char *location = nullptr;
-    void *additional_data = nullptr; // its node in the process-wide table
-    uint64_t tag = 0;
-};
-
-struct tevent_threaded_context {
-    tevent_threaded_context *prev = nullptr, *next = nullptr;
-    pthread_mutex_t event_ctx_mutex;
-    tevent_context *event_ctx = nullptr;
-};
-
-struct tevent_wrapper_glue {
-    tevent_wrapper_glue *prev = nullptr, *next = nullptr;
-    tevent_context *wrap_ev = nullptr;
-    tevent_context *main_ev = nullptr;
-    bool busy = false;
-    bool destroyed = false;
-    const tevent_wrapper_ops *ops = nullptr;
-    void *private_state = nullptr;
-};
-
-template <class Cb> struct TraceSlot {
-    Cb callback = nullptr;
-    void *private_data = nullptr;
-};
-
-struct tevent_context {
-    const tevent_ops *ops = nullptr;
-
-    // Looked at on every loop iteration, in this order.
-    tev::List<tevent_signal> signal_events;
-    tev::List<tevent_threaded_context> threaded_contexts;
-    tev::List<tevent_immediate> immediate_events;
-    tev::List<tevent_fd> fd_events; // new fdes at the head
-    tev::TimerHeap timers;
-    uint64_t timer_seq = 0;
-
-    // Immediates handed over by other threads, guarded by scheduled_mutex.
-    pthread_mutex_t scheduled_mutex;
-    tev::List<tevent_immediate> scheduled_immediates;
-
-    void *additional_data = nullptr; // the backend's state
-    // Set by a backend that groups fdes (epoll): takes an fde that is
-    // disarmed while the context lives on out of its group (fd_disarm()).
-    void (*fd_disarm_hook)(tevent_fd *fde) = nullptr;
-    void *std_glue = nullptr; // the "standard" backend's per-context state
-
-    // Wakes the loop from signal handlers and other threads.
-    tevent_fd *wakeup_fde = nullptr;
-    int wakeup_fd = -1;
-
-    struct {
-        enum tevent_debug_level max_level = TEVENT_DEBUG_FATAL;
-        tevent_debug_fn debug = nullptr;
-        void *context = nullptr;
-    } debug_ops;
-
-    struct {
-        bool allowed = false;
-        uint32_t level = 0;
-        tevent_nesting_hook hook_fn = nullptr;
-        void *hook_private = nullptr;
-    } nesting;
-
-    struct {
-        TraceSlot<tevent_trace_callback_t> point;
-        TraceSlot<tevent_trace_fd_callback_t> fde;
-        TraceSlot<tevent_trace_signal_callback_t> se;
-        TraceSlot<tevent_trace_timer_callback_t> te;
-        TraceSlot<tevent_trace_immediate_callback_t> im;
-        TraceSlot<tevent_trace_queue_callback_t> qe;
-    } tracing;
-
-    struct {
-        tev::List<tevent_wrapper_glue> list; // wrappers of this main ev
-        tevent_wrapper_glue *glue = nullptr; // set when this is a wrapper
-    } wrapper;
-
-    struct timeval wait_timeout = {30, 0};
-
-    tev::LoopFrame *loop_frames = nullptr; // innermost running loop call
-
-    // Process-wide list of contexts, for fork handling.
-    tevent_context *prev = nullptr, *next = nullptr;
-};
-
-namespace tev
-{
-
-// Registers a frame on ev for the lifetime of a scope.  Whatever looks at
-// ev again after running a handler holds one.
-class FrameScope
-{
-  public:
-    explicit FrameScope(tevent_context *ev) : ev_(ev)
-    {
-        frame_.outer = ev->loop_frames;
-        ev->loop_frames = &frame_;
-    }
-    ~FrameScope()
-    {
-        if (!frame_.ev_freed) {
-            ev_->loop_frames = frame_.outer;
-        }
-    }
-    FrameScope(const FrameScope &) = delete;
-    FrameScope &operator=(const FrameScope &) = delete;
-
-    // True once a handler freed the context: it must not be touched.
-    bool ev_freed() const { return frame_.ev_freed; }
-
-  private:
-    tevent_context *ev_;
-    LoopFrame frame_;
-};
-
-// Debug messages below the context's max level cost one comparison.
-inline bool debug_enabled(const tevent_context *ev, tevent_debug_level level)
-{
-    return ev != nullptr && level <= ev->debug_ops.max_level;
-}
-
-#define TEV_DEBUG(ev, level, ...)                                              \
-    do {                                                                       \
-        if (tev::debug_enabled((ev), (level))) {                               \
-            tev::debug((ev), (level), __VA_ARGS__);                            \
-        }                                                                      \
-    } while (0)
 
 } // namespace tev
 

@@ -3,10 +3,23 @@
 // Debug output, aborts and trace callbacks (debug.cpp).
 #pragma once
 
-#include "core.hpp"
+#include "context.hpp"
 
 namespace tev
 {
+
+// Debug messages below the context's max level cost one comparison.
+inline bool debug_enabled(const tevent_context *ev, tevent_debug_level level)
+{
+    return ev != nullptr && level <= ev->debug_ops.max_level;
+}
+
+#define TEV_DEBUG(ev, level, ...)                                              \
+    do {                                                                       \
+        if (tev::debug_enabled((ev), (level))) {                               \
+            tev::debug((ev), (level), __VA_ARGS__);                            \
+        }                                                                      \
+    } while (0)
 
 void debug(tevent_context *ev, tevent_debug_level level, const char *fmt, ...)
     PRINTF_ATTRIBUTE(3, 4);

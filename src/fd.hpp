@@ -3,7 +3,46 @@
 // The backend-independent part of fd events (fd.cpp).
 #pragma once
 
-#include "core.hpp"
+#include "context.hpp"
+
+struct tevent_wrapper_glue;
+
+// talloc names compared on hot paths: one object, so that talloc's name
+// check succeeds on the pointer comparison.
+namespace tev
+{
+inline constexpr char fd_type_name[] = "struct tevent_fd";
+} // namespace tev
+
+// `busy` is set while the handler runs; `destroyed` once the talloc
+// destructor ran, which while `busy` keeps the memory until the handler
+// returns (and makes a second explicit free detectable).
+struct tevent_fd {
+    tevent_fd *prev = nullptr, *next = nullptr;
+    tevent_context *event_ctx = nullptr;
+    tevent_wrapper_glue *wrapper = nullptr;
+    bool busy = false;
+    bool destroyed = false;
+    int fd = -1;
+    uint16_t flags = 0;
+    tevent_fd_handler_t handler = nullptr;
+    tevent_fd_close_fn_t close_fn = nullptr;
+    void *private_data = nullptr;
+    const char *handler_name = nullptr;
+    const char *location = nullptr;
+    // Private to the backend (poll: array index; epoll: state bits).
+    uint64_t additional_flags = 0;
+    uint64_t tag = 0;
+    // Several fdes on one fd share one kernel registration (epoll).  The
+    // primary fde carries the list of the others and the union of flags.
+    struct Mpx {
+        tevent_fd *primary = nullptr;               // set on secondaries only
+        tevent_fd *prev = nullptr, *next = nullptr; // in primary's list
+        tevent_fd *list = nullptr;                  // on the primary
+        uint16_t total_flags = 0;
+        bool has_mpx = false;
+    } mpx;
+};
 
 namespace tev
 {

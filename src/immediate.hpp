@@ -3,7 +3,26 @@
 // Immediate events (immediate.cpp).
 #pragma once
 
-#include "core.hpp"
+#include "context.hpp"
+
+struct tevent_wrapper_glue;
+
+// `busy` while the handler runs, `destroyed` once the talloc destructor ran
+// (see fd.hpp).
+struct tevent_immediate {
+    tevent_immediate *prev = nullptr, *next = nullptr;
+    tevent_context *event_ctx = nullptr;
+    tevent_wrapper_glue *wrapper = nullptr;
+    bool busy = false;
+    bool destroyed = false;
+    tevent_context *detach_ev_ctx = nullptr;
+    tevent_immediate_handler_t handler = nullptr;
+    void *private_data = nullptr;
+    const char *handler_name = nullptr;
+    const char *create_location = nullptr;
+    const char *schedule_location = nullptr;
+    uint64_t tag = 0;
+};
 
 namespace tev
 {

@@ -3,7 +3,27 @@
 // Process-wide signal delivery (signal.cpp).
 #pragma once
 
-#include "core.hpp"
+#include "context.hpp"
+
+struct tevent_wrapper_glue;
+
+// `busy` while the handler runs, `destroyed` once the talloc destructor ran
+// (see fd.hpp).
+struct tevent_signal {
+    tevent_signal *prev = nullptr, *next = nullptr;
+    tevent_context *event_ctx = nullptr;
+    tevent_wrapper_glue *wrapper = nullptr;
+    bool busy = false;
+    bool destroyed = false;
+    int signum = 0;
+    int sa_flags = 0;
+    tevent_signal_handler_t handler = nullptr;
+    void *private_data = nullptr;
+    const char *handler_name = nullptr;
+    const char *location = nullptr;
+    void *additional_data = nullptr; // its node in the process-wide table
+    uint64_t tag = 0;
+};
 
 namespace tev
 {

@@ -3,7 +3,13 @@
 // Thread proxies and threaded contexts (threads.cpp).
 #pragma once
 
-#include "core.hpp"
+#include "context.hpp"
+
+struct tevent_threaded_context {
+    tevent_threaded_context *prev = nullptr, *next = nullptr;
+    pthread_mutex_t event_ctx_mutex;
+    tevent_context *event_ctx = nullptr;
+};
 
 namespace tev
 {

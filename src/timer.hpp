@@ -1,12 +1,41 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
 // Timers held in a min-heap (timer.cpp) and timeval helpers (timeval.cpp).
+// tevent_add_timer() itself goes through the context's ops (context.hpp).
 #pragma once
 
 #include "core.hpp"
 
+struct tevent_wrapper_glue;
+
+struct tevent_timer {
+    tevent_context *event_ctx = nullptr;
+    tevent_wrapper_glue *wrapper = nullptr;
+    bool busy = false;
+    bool destroyed = false;
+    // Zero-deadline timers added through the shortcut sort before zero
+    // timers inserted by a plain sorted insert (see timer.cpp).
+    bool zero_shortcut = false;
+    uint32_t heap_index = 0; // position in the context's heap (timer.cpp)
+    struct timeval next_event = {0, 0};
+    tevent_timer_handler_t handler = nullptr;
+    void *private_data = nullptr;
+    const char *handler_name = nullptr;
+    const char *location = nullptr;
+    uint64_t tag = 0;
+    uint64_t seq = 0; // insertion order among equal deadlines
+};
+
 namespace tev
 {
+
+// Min-heap of timers keyed by (deadline, insertion class, sequence number):
+// O(log n) insert, remove and update; equal deadlines keep FIFO order.
+struct TimerHeap {
+    tevent_timer **slots = nullptr; // malloc()ed, freed at context teardown
+    size_t count = 0;
+    size_t capacity = 0;
+};
 
 tevent_timer *common_add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
                                struct timeval next_event,
@@ -40,17 +69,6 @@ struct timeval timeval_until(const struct timeval *from,
 inline bool timeval_is_zero(const struct timeval *tv)
 {
     return tv->tv_sec == 0 && tv->tv_usec == 0;
-}
-
-// tevent_add_timer(): through the context's backend (or wrapper) ops.
-inline tevent_timer *add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
-                               struct timeval next_event,
-                               tevent_timer_handler_t handler,
-                               void *private_data, const char *handler_name,
-                               const char *location)
-{
-    return ev->ops->add_timer(ev, mem_ctx, next_event, handler, private_data,
-                              handler_name, location);
 }
 
 // tevent_timeval_set(): no normalisation, as upstream.

@@ -8,6 +8,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "fd.hpp"
+
 namespace tev
 {
 namespace

@@ -3,7 +3,7 @@
 // The per-context wakeup eventfd (wakeup.cpp).
 #pragma once
 
-#include "core.hpp"
+#include "context.hpp"
 
 namespace tev
 {

@@ -3,7 +3,17 @@
 // Wrapper contexts and the process-wide use stack (wrapper.cpp).
 #pragma once
 
-#include "core.hpp"
+#include "context.hpp"
+
+struct tevent_wrapper_glue {
+    tevent_wrapper_glue *prev = nullptr, *next = nullptr;
+    tevent_context *wrap_ev = nullptr;
+    tevent_context *main_ev = nullptr;
+    bool busy = false;
+    bool destroyed = false;
+    const tevent_wrapper_ops *ops = nullptr;
+    void *private_state = nullptr;
+};
 
 namespace tev
 {

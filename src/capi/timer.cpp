@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
 // C entry points: timers and timeval helpers.
+#include "../context.hpp"
 #include "../timer.hpp"
 
 TEVENT_EXPORT struct tevent_timer *
