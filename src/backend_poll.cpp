@@ -19,7 +19,7 @@
 #include "signal.hpp"
 #include "threads.hpp"
 #include "timer.hpp"
-#include "wakeup.hpp"
+#include "wakeup_fd.hpp"
 
 namespace tev
 {

@@ -17,7 +17,7 @@
 #include "signal.hpp"
 #include "threads.hpp"
 #include "timer.hpp"
-#include "wakeup.hpp"
+#include "wakeup_fd.hpp"
 #include "wrapper.hpp"
 
 namespace tev

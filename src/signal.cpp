@@ -23,7 +23,7 @@
 
 #include "debug.hpp"
 #include "tevent_signal_config.h"
-#include "wakeup.hpp"
+#include "wakeup_fd.hpp"
 #include "wrapper.hpp"
 
 namespace tev

@@ -17,7 +17,7 @@
 
 #include "debug.hpp"
 #include "immediate.hpp"
-#include "wakeup.hpp"
+#include "wakeup_fd.hpp"
 #include "wrapper.hpp"
 
 namespace

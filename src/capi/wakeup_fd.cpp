@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// C entry points: the wakeup fd.
-#include "../wakeup.hpp"
+// C entry points: the wakeup eventfd.
+#include "../wakeup_fd.hpp"
 
 TEVENT_EXPORT int tevent_common_wakeup_init(struct tevent_context *ev)
 {

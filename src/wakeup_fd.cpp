@@ -2,7 +2,7 @@
 //
 // The per-context wakeup eventfd: written from signal handlers and other
 // threads, drained by an internal READ fde so that a blocked wait returns.
-#include "wakeup.hpp"
+#include "wakeup_fd.hpp"
 
 #include <cerrno>
 #include <sys/eventfd.h>

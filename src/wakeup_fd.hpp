@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// The per-context wakeup eventfd (wakeup.cpp).
+// The per-context wakeup eventfd (wakeup_fd.cpp).
 #pragma once
 
 #include "context.hpp"
