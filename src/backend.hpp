@@ -7,6 +7,7 @@
 #include <sys/epoll.h>
 
 #include "core.hpp"
+#include "loop.hpp"
 #include "immediate.hpp"
 #include "signal.hpp"
 #include "threads.hpp"

@@ -10,6 +10,7 @@
 #include "backend.hpp"
 
 #include "context.hpp"
+#include "registry.hpp"
 #include "fd.hpp"
 
 namespace tev

@@ -2,6 +2,8 @@
 //
 // C entry points: contexts, backends and the loop.
 #include "../context.hpp"
+#include "../loop.hpp"
+#include "../registry.hpp"
 
 TEVENT_EXPORT struct tevent_context *tevent_context_init(TALLOC_CTX *mem_ctx)
 {
