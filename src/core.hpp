@@ -53,8 +53,13 @@ template <class T> struct List {
         tail = n;
     }
 
+    // A node that is not linked stays as it is, like upstream's list
+    // removal (a node without a predecessor is linked only as the head).
     void remove(T *n)
     {
+        if (n->prev == nullptr && head != n) {
+            return;
+        }
         if (n->prev != nullptr) {
             n->prev->next = n->next;
         } else {

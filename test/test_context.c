@@ -40,6 +40,7 @@ void tevent_common_schedule_immediate(struct tevent_immediate *im,
                                       const char *location);
 bool tevent_common_loop_immediate(struct tevent_context *ev);
 int tevent_common_loop_wait(struct tevent_context *ev, const char *location);
+int tevent_common_context_destructor(struct tevent_context *ev);
 
 #define ID(c) ((void *)(intptr_t)(c))
 
@@ -568,6 +569,70 @@ static void test_cached_getpid(void **state)
 }
 
 /* ---------------------------------------------------------------------
+ * The common teardown refused on a wrapper
+ */
+
+static const struct tevent_wrapper_ops refusal_ops = {
+    .name = "refusal",
+    .before_use = test_wrapper_before_use,
+    .after_use = test_wrapper_after_use,
+};
+
+struct refusal_state {
+    int unused;
+};
+
+static void set_ran(struct tevent_context *ev, struct tevent_immediate *im,
+                    void *private_data)
+{
+    (void)ev;
+    (void)im;
+    *(bool *)private_data = true;
+}
+
+/* A wrapper never joined the process-wide context list: the refused
+ * teardown (the abort hook returns) must not take the other contexts off
+ * it, or a fork child would keep the parent's threaded contexts. */
+static void test_common_destructor_on_wrapper(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct tevent_threaded_context *tctx =
+        tevent_threaded_context_create(*state, ev);
+    struct refusal_state *rs;
+    /* The wrapper API is deprecated upstream, and still supported. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    struct tevent_context *wrap = tevent_context_wrapper_create(
+        ev, *state, &refusal_ops, &rs, struct refusal_state);
+    int status = 0;
+    assert_non_null(tctx);
+    assert_non_null(wrap);
+
+    tevent_common_context_destructor(wrap);
+    assert_string_equal(g_abort_reason,
+                        "tevent_common_context_destructor() active on wrapper");
+    g_abort_reason = NULL;
+
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        bool ran = false;
+        struct tevent_immediate *im = tevent_create_immediate(*state);
+        /* The producer threads are gone: nothing is handed over. */
+        tevent_threaded_schedule_immediate(tctx, im, set_ran, &ran);
+        tevent_context_set_wait_timeout(ev, 0);
+        for (int i = 0; i < 3; i++) {
+            tevent_loop_once(ev);
+        }
+        talloc_free(*state);
+        _exit(ran ? 1 : 0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* ---------------------------------------------------------------------
  * timeval helpers
  */
 
@@ -659,6 +724,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_free_context_in_handler, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cached_getpid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_common_destructor_on_wrapper,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_timeval_helpers, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
