@@ -22,18 +22,23 @@ struct BackendEntry {
 
 List<BackendEntry> g_backends;
 char *g_default_backend = nullptr;
-bool g_builtins_registered = false;
+// Two threads using the registry for the first time: the second waits
+// until the built-ins are in.
+pthread_once_t g_builtins_once = PTHREAD_ONCE_INIT;
 
-void register_builtins()
+void add_builtins()
 {
-    if (g_builtins_registered) {
-        return;
-    }
-    g_builtins_registered = true;
     register_backend("poll", &poll_ops);
     register_backend("poll_mt", &poll_mt_ops);
     register_backend("epoll", &epoll_ops);
     register_backend("standard", &standard_ops);
+}
+
+void register_builtins()
+{
+    if (pthread_once(&g_builtins_once, add_builtins) != 0) {
+        abort();
+    }
 }
 
 } // namespace
