@@ -22,6 +22,9 @@
 
 namespace tev
 {
+
+unsigned g_fork_generation = 0;
+
 namespace
 {
 
@@ -58,6 +61,7 @@ void atfork_parent()
 void atfork_child()
 {
     g_cached_pid = getpid();
+    g_fork_generation += 1;
     signals_atfork_child();
     for (tevent_context *ev = g_contexts.tail; ev != nullptr; ev = ev->prev) {
         threads_atfork_child(ev);
@@ -132,7 +136,7 @@ int context_destructor(tevent_context *ev)
     wrappers_orphan_all(ev);
     common_wakeup_fini(ev);
     while (tevent_fd *fde = ev->fd_events.head) {
-        fd_disarm_unhooked(fde);
+        fd_detach(fde);
     }
     timers_detach_all(ev);
     immediates_detach(ev, nullptr);

@@ -20,6 +20,16 @@ struct LoopFrame {
     bool ev_freed = false;
 };
 
+struct Poller;
+
+// Counts the fork() calls this process descends from; a poller whose
+// state is from an older generation belongs to a parent process.
+extern unsigned g_fork_generation;
+inline unsigned fork_generation()
+{
+    return g_fork_generation;
+}
+
 template <class Cb> struct TraceSlot {
     Cb callback = nullptr;
     void *private_data = nullptr;
@@ -43,10 +53,16 @@ struct tevent_context {
     tev::List<tevent_immediate> scheduled_immediates;
 
     void *additional_data = nullptr; // the backend's state
-    // Set by a backend that groups fdes (epoll): takes an fde that is
-    // disarmed while the context lives on out of its group (fd_disarm()).
-    void (*fd_disarm_hook)(tevent_fd *fde) = nullptr;
-    void *std_glue = nullptr; // the "standard" backend's per-context state
+
+    // The poller of a built-in backend (poller.hpp); none for a backend of
+    // the caller's.
+    struct {
+        const tev::Poller *ops = nullptr;
+        const tev::Poller *fallback = nullptr; // takes over when ops fails
+        unsigned generation = 0;               // fork generation of the state
+        const char *failure = nullptr;         // set by poller_failed()
+        int failure_errno = 0;
+    } poller;
 
     // Wakes the loop from signal handlers and other threads.
     tevent_fd *wakeup_fde = nullptr;
@@ -126,6 +142,26 @@ uint32_t set_wait_timeout(tevent_context *ev, uint32_t secs);
 
 // pid cached by the fork handlers; registers them on first use.
 pid_t cached_getpid();
+
+// tevent_context_set_wait_timeout(0) is stored as {0, INT32_MAX}, which
+// common_loop_timer_delay() hands on as "do not block".
+inline bool no_timeout(const struct timeval *tv)
+{
+    return tv->tv_sec == 0 && tv->tv_usec == INT32_MAX;
+}
+
+// A delay from common_loop_timer_delay() as a poll(2)/epoll_wait(2)
+// timeout: milliseconds rounded up, -1 for no limit, 0 for no wait.
+inline int timeout_msec(const struct timeval *tv)
+{
+    if (tv->tv_sec == INT32_MAX) {
+        return -1;
+    }
+    if (no_timeout(tv)) {
+        return 0;
+    }
+    return static_cast<int>((tv->tv_usec + 999) / 1000 + tv->tv_sec * 1000);
+}
 
 // tevent_add_timer(): through the context's backend (or wrapper) ops.  It
 // lives here rather than in timer.hpp, which the context layout includes.

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "debug.hpp"
+#include "poller.hpp"
 #include "wrapper.hpp"
 
 namespace tev
@@ -22,21 +23,16 @@ void auto_close_fn(tevent_context *, tevent_fd *, int fd, void *)
 
 } // namespace
 
-void fd_mpx_reinit(tevent_fd *fde)
-{
-    fde->mpx = tevent_fd::Mpx{};
-}
-
 void fd_disarm(tevent_fd *fde)
 {
-    if (fde->event_ctx != nullptr &&
-        fde->event_ctx->fd_disarm_hook != nullptr) {
-        fde->event_ctx->fd_disarm_hook(fde);
+    tevent_context *ev = fde->event_ctx;
+    if (ev != nullptr && ev->poller.ops != nullptr) {
+        poller_disarm(ev, fde);
     }
-    fd_disarm_unhooked(fde);
+    fd_detach(fde);
 }
 
-void fd_disarm_unhooked(tevent_fd *fde)
+void fd_detach(tevent_fd *fde)
 {
     tevent_context *ev = fde->event_ctx;
     if (ev != nullptr) {
@@ -44,7 +40,6 @@ void fd_disarm_unhooked(tevent_fd *fde)
         ev->fd_events.remove(fde);
         fde->event_ctx = nullptr;
     }
-    fd_mpx_reinit(fde);
     fde->wrapper = nullptr;
 }
 
@@ -54,14 +49,13 @@ int common_fd_destructor(tevent_fd *fde)
         check_double_free(fde, "tevent_fd double free");
     } else {
         fde->destroyed = true;
-        if (fd_mpx_primary(fde) != fde) {
-            abort_with(fde->event_ctx,
-                       "tevent_common_fd_destructor: fde not mpx primary");
-        } else if (fde->mpx.list != nullptr) {
-            abort_with(fde->event_ctx,
-                       "tevent_common_fd_destructor: fde has mpx fdes");
-        }
         tevent_context *ev = fde->event_ctx;
+        // A built-in backend's poller forgets the fde first, as upstream's
+        // backends do before they call the common destructor.
+        if (ev != nullptr && ev->poller.ops != nullptr) {
+            poller_disarm(ev, fde);
+            ev = fde->event_ctx;
+        }
         if (ev != nullptr) {
             trace_fd(ev, fde, TEVENT_EVENT_TRACE_DETACH);
             ev->fd_events.remove(fde);

@@ -30,18 +30,9 @@ struct tevent_fd {
     void *private_data = nullptr;
     const char *handler_name = nullptr;
     const char *location = nullptr;
-    // Private to the backend (poll: array index; epoll: state bits).
-    uint64_t additional_flags = 0;
     uint64_t tag = 0;
-    // Several fdes on one fd share one kernel registration (epoll).  The
-    // primary fde carries the list of the others and the union of flags.
-    struct Mpx {
-        tevent_fd *primary = nullptr;               // set on secondaries only
-        tevent_fd *prev = nullptr, *next = nullptr; // in primary's list
-        tevent_fd *list = nullptr;                  // on the primary
-        uint16_t total_flags = 0;
-        bool has_mpx = false;
-    } mpx;
+    // Belongs to the context's poller (poller.hpp); the core never reads it.
+    uint64_t poller_slot = 0;
 };
 
 namespace tev
@@ -63,20 +54,13 @@ void fd_set_auto_close(tevent_fd *fde);
 uint16_t fd_get_flags(tevent_fd *fde);
 void fd_set_flags(tevent_fd *fde, uint16_t flags);
 
-// Disarms an fde for good (freed wrapper, POLLNVAL) while its context
-// lives on: the backend takes it out of its fd group first, then detach
-// trace, unlink, forget the context, the multiplexing and the wrapper.
+// Disarms an fde for good (freed wrapper) while its context lives on: the
+// poller forgets it first, then fd_detach().
 void fd_disarm(tevent_fd *fde);
-// The same without the backend: for context teardown (the backend state
-// goes away as a whole) and for a backend disarming a whole group itself.
-void fd_disarm_unhooked(tevent_fd *fde);
-
-// Multiplexing of several fdes on one fd (used by the epoll backend).
-inline tevent_fd *fd_mpx_primary(tevent_fd *any)
-{
-    return any->mpx.primary != nullptr ? any->mpx.primary : any;
-}
-void fd_mpx_reinit(tevent_fd *fde);
+// DETACH trace, unlinked from its context, which it forgets with its
+// wrapper: what the context teardown does to every fde (the poller state
+// goes away as a whole), and a poller to an fd the kernel calls closed.
+void fd_detach(tevent_fd *fde);
 
 // tevent_add_fd(): through the context's backend (or wrapper) ops.
 inline tevent_fd *add_fd(tevent_context *ev, TALLOC_CTX *mem_ctx, int fd,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// The loop entry points (tevent_loop_once, _until, _wait) with their
-// nesting rules, trace points and frames.
+// The loop: the entry points (tevent_loop_once, _until, _wait) with their
+// nesting rules, trace points and frames, and the one iteration that all
+// built-in backends share, around their pollers (poller.hpp).
 #include "loop.hpp"
 
 #include <cerrno>
@@ -10,8 +11,10 @@
 #include "debug.hpp"
 #include "fd.hpp"
 #include "immediate.hpp"
+#include "poller.hpp"
 #include "req.hpp"
 #include "signal.hpp"
+#include "threads.hpp"
 #include "timer.hpp"
 
 namespace tev
@@ -67,7 +70,157 @@ int with_nesting(tevent_context *ev, const char *location, Body body)
     return ret;
 }
 
+// ---------------------------------------------------------------------------
+// The iteration of the built-in backends
+
+int run_iteration(tevent_context *ev);
+
+// The flags fde is called with for readiness r: what is ready of what it
+// wants.  An error or hang-up counts as READ and ERROR; an fde that wants
+// only WRITE never hears of one.
+uint16_t ready_flags(const Ready &r, uint16_t wanted)
+{
+    if (r.error && (wanted & (TEVENT_FD_READ | TEVENT_FD_ERROR)) == 0) {
+        return 0;
+    }
+    uint16_t flags = 0;
+    if ((r.revents & error_events) != 0) {
+        flags |= wanted & (TEVENT_FD_ERROR | TEVENT_FD_READ);
+    }
+    if ((r.revents & POLLIN) != 0) {
+        flags |= TEVENT_FD_READ;
+    }
+    if ((r.revents & POLLOUT) != 0) {
+        flags |= TEVENT_FD_WRITE;
+    }
+    return flags & wanted;
+}
+
+// An error that none of r's fdes was called for: those that want only
+// WRITE lose it, so that the poller stops reporting it.  False if that
+// made the context switch pollers.
+bool drop_write(tevent_context *ev, const Ready &r)
+{
+    tevent_fd *changed = nullptr;
+    for (uint32_t i = 0; i < r.count; i++) {
+        tevent_fd *fde = r.fdes[i];
+        if ((fde->flags & (TEVENT_FD_READ | TEVENT_FD_ERROR)) == 0 &&
+            (fde->flags & TEVENT_FD_WRITE) != 0) {
+            fde->flags &= ~TEVENT_FD_WRITE;
+            changed = fde;
+        }
+    }
+    if (changed == nullptr) {
+        return true;
+    }
+    const Poller *p = ev->poller.ops;
+    poller_modify(ev, changed);
+    return ev->poller.ops == p;
+}
+
+// Runs the handler of one fd that the last wait found ready: the first
+// fde (in the poller's order, then round robin) that wants some of it.
+int run_ready_fd(tevent_context *ev)
+{
+    const Poller *p = ev->poller.ops;
+    Ready r;
+    while (p->next_ready(ev, &r)) {
+        for (uint32_t i = 0; i < r.count; i++) {
+            tevent_fd *fde = r.fdes[i];
+            uint16_t flags = ready_flags(r, fde->flags);
+            if (flags == 0) {
+                continue;
+            }
+            // Round robin: the others on this fd go first next time.
+            memmove(&r.fdes[i], &r.fdes[i + 1],
+                    (r.count - i - 1) * sizeof(r.fdes[0]));
+            r.fdes[r.count - 1] = fde;
+            if (p->ran != nullptr) {
+                p->ran(ev, fde);
+            }
+            return common_invoke_fd_handler(fde, flags, nullptr);
+        }
+        if (r.error && !drop_write(ev, r)) {
+            return 0;
+        }
+    }
+    // The poller may have given up on what it was handed.
+    if (poller_recover(ev, nullptr, true)) {
+        return run_iteration(ev);
+    }
+    return 0;
+}
+
+// Waits for fds up to `delay` and runs one of them.  Kept apart from
+// run_iteration() so that the immediate and timer path does not pay for
+// its stack.
+__attribute__((noinline)) int wait_for_fds(tevent_context *ev,
+                                           const struct timeval *delay)
+{
+    // A failed re-creation after fork has the fallback poller do the whole
+    // iteration over.
+    if (!poller_current(ev, nullptr, true)) {
+        return run_iteration(ev);
+    }
+    if (!ev->signal_events.empty() && common_check_signal(ev) != 0) {
+        return 0;
+    }
+    const Poller *p = ev->poller.ops;
+    if (p->prepare != nullptr && !p->prepare(ev)) {
+        return -1;
+    }
+    trace_point(ev, TEVENT_TRACE_BEFORE_WAIT);
+    int ready = p->wait(ev, timeout_msec(delay));
+    int wait_errno = errno;
+    trace_point(ev, TEVENT_TRACE_AFTER_WAIT);
+
+    if (poller_recover(ev, nullptr, true)) {
+        return run_iteration(ev);
+    }
+    if (ready < 0) {
+        if (wait_errno == EINTR && !ev->signal_events.empty()) {
+            common_check_signal(ev);
+        }
+        return 0;
+    }
+    if (ready == 0) {
+        if (no_timeout(delay)) {
+            // tevent_context_set_wait_timeout(0): nothing was ready.
+            errno = EAGAIN;
+            return -1;
+        }
+        common_loop_timer_delay(ev);
+        return 0;
+    }
+    return run_ready_fd(ev);
+}
+
+// One iteration: pending signals, then cross-thread immediates, then one
+// immediate, then one due timer, else wait and run one fd.
+int run_iteration(tevent_context *ev)
+{
+    if (!ev->signal_events.empty() && common_check_signal(ev) != 0) {
+        return 0;
+    }
+    if (!ev->threaded_contexts.empty()) {
+        common_threaded_activate_immediate(ev);
+    }
+    if (!ev->immediate_events.empty() && common_loop_immediate(ev)) {
+        return 0;
+    }
+    struct timeval delay = common_loop_timer_delay(ev);
+    if (timeval_is_zero(&delay)) {
+        return 0;
+    }
+    return wait_for_fds(ev, &delay);
+}
+
 } // namespace
+
+int builtin_loop_once(tevent_context *ev, const char *)
+{
+    return run_iteration(ev);
+}
 
 int loop_once(tevent_context *ev, const char *location)
 {

@@ -18,4 +18,8 @@ void loop_allow_nesting(tevent_context *ev);
 void loop_set_nesting_hook(tevent_context *ev, tevent_nesting_hook hook,
                            void *private_data);
 
+// tevent_ops::loop_once of the built-in backends: one iteration around the
+// context's poller.
+int builtin_loop_once(tevent_context *ev, const char *location);
+
 } // namespace tev

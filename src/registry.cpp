@@ -7,7 +7,7 @@
 
 #include <cstring>
 
-#include "backend.hpp"
+#include "backends.hpp"
 
 namespace tev
 {

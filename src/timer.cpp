@@ -12,7 +12,6 @@
 
 #include <cstdlib>
 
-#include "backend.hpp"
 #include "debug.hpp"
 #include "wrapper.hpp"
 

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// The epoll(7) poller, for the "epoll" and "standard" backends: the
+// kernel registration of each fd group (epoll_groups.hpp), one event per
+// wait, and a new epoll fd in a fork child.
+//
+// An fd the kernel reports as closed (EBADF) disarms its whole group for
+// good; any other failing epoll call fails the poller (poller_failed()).
+#include "poller.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <unistd.h>
+
+#include "epoll_groups.hpp"
+
+namespace tev
+{
+namespace
+{
+
+const char kStateName[] = "struct epoll_event_context";
+
+struct EpollState {
+    int epoll_fd = -1;
+    FdTable table;
+    // The last wait's event, until it is handed out.
+    struct epoll_event event = {};
+    bool event_pending = false;
+};
+
+EpollState *state_of(const tevent_context *ev)
+{
+    return poller_state<EpollState>(ev);
+}
+
+// The "primary[fde=..,fd=..,flags=..(ERW),handler]" part of log lines.
+struct FdStr {
+    char buf[128];
+};
+
+const char *fd_str(FdStr *out, const tevent_fd *fde)
+{
+    snprintf(out->buf, sizeof(out->buf),
+             "primary[fde=%p,fd=%d,flags=0x%x(%s%s%s),%s]",
+             static_cast<const void *>(fde), fde->fd,
+             static_cast<unsigned>(fde->flags),
+             (fde->flags & TEVENT_FD_ERROR) != 0 ? "E" : "",
+             (fde->flags & TEVENT_FD_READ) != 0 ? "R" : "",
+             (fde->flags & TEVENT_FD_WRITE) != 0 ? "W" : "", fde->handler_name);
+    return out->buf;
+}
+
+// The fd is closed: every member is disarmed for good, the first last.
+void disable(FdGroup &g)
+{
+    tevent_fd **fdes = g.fdes();
+    g.events = 0;
+    while (g.count > 1) {
+        tevent_fd *fde = fdes[1];
+        group_remove(g, 1);
+        fd_detach(fde);
+    }
+    if (g.count == 1) {
+        tevent_fd *fde = fdes[0];
+        group_remove(g, 0);
+        fd_detach(fde);
+    }
+}
+
+// The kernel calls of one group.  False: the poller failed.
+
+bool add(tevent_context *ev, EpollState *st, int fd, FdGroup &g,
+         uint32_t events)
+{
+    struct epoll_event event = {};
+    event.events = events;
+    event.data.fd = fd;
+    if (epoll_ctl(st->epoll_fd, EPOLL_CTL_ADD, fd, &event) == 0) {
+        g.events = events;
+        return true;
+    }
+    if (errno == EBADF) {
+        FdStr buf;
+        TEV_DEBUG(ev, TEVENT_DEBUG_ERROR,
+                  "EPOLL_CTL_ADD EBADF for %s - disabling\n",
+                  fd_str(&buf, g.fdes()[0]));
+        disable(g);
+        return true;
+    }
+    poller_failed(ev, "EPOLL_CTL_ADD failed");
+    return false;
+}
+
+bool mod(tevent_context *ev, EpollState *st, int fd, FdGroup &g,
+         uint32_t events)
+{
+    struct epoll_event event = {};
+    event.events = events;
+    event.data.fd = fd;
+    if (epoll_ctl(st->epoll_fd, EPOLL_CTL_MOD, fd, &event) == 0) {
+        g.events = events;
+        return true;
+    }
+    g.events = 0;
+    FdStr buf;
+    if (errno == EBADF) {
+        TEV_DEBUG(ev, TEVENT_DEBUG_ERROR,
+                  "EPOLL_CTL_MOD EBADF for %s - disabling\n",
+                  fd_str(&buf, g.fdes()[0]));
+        disable(g);
+        return true;
+    }
+    TEV_DEBUG(ev, TEVENT_DEBUG_FATAL, "EPOLL_CTL_MOD for %s - failed - %s",
+              fd_str(&buf, g.fdes()[0]), strerror(errno));
+    poller_failed(ev, "EPOLL_CTL_MOD failed");
+    return false;
+}
+
+bool del(tevent_context *ev, EpollState *st, int fd, FdGroup &g)
+{
+    g.events = 0;
+    struct epoll_event event = {};
+    if (epoll_ctl(st->epoll_fd, EPOLL_CTL_DEL, fd, &event) == 0) {
+        return true;
+    }
+    FdStr buf;
+    if (errno == ENOENT) {
+        TEV_DEBUG(ev, TEVENT_DEBUG_TRACE,
+                  "EPOLL_CTL_DEL ignoring ENOENT for %s\n",
+                  fd_str(&buf, g.fdes()[0]));
+        return true;
+    }
+    if (errno == EBADF) {
+        TEV_DEBUG(ev, TEVENT_DEBUG_WARNING,
+                  "EPOLL_CTL_DEL EBADF for %s - disabling\n",
+                  fd_str(&buf, g.fdes()[0]));
+        disable(g);
+        return true;
+    }
+    TEV_DEBUG(ev, TEVENT_DEBUG_FATAL, "EPOLL_CTL_DEL for %s - failed - %s",
+              fd_str(&buf, g.fdes()[0]), strerror(errno));
+    poller_failed(ev, "EPOLL_CTL_DEL failed");
+    return false;
+}
+
+// Brings the registration of fd in line with its members' flags (leaving
+// out `skip`).  With `always`, a registration that stays is renewed even
+// if unchanged, as upstream does on every flags change (which is also
+// where a closed fd shows).  After an error, WRITE alone no longer keeps
+// a registration: epoll would report the error over and over.
+bool update(tevent_context *ev, EpollState *st, int fd, FdGroup &g, bool always,
+            const tevent_fd *skip = nullptr)
+{
+    uint16_t flags = group_flags(g, skip);
+    bool wanted = (flags & (TEVENT_FD_READ | TEVENT_FD_ERROR)) != 0 ||
+                  ((flags & TEVENT_FD_WRITE) != 0 && !g.got_error);
+    uint32_t events = wanted_events(flags);
+    if (g.events != 0) {
+        if (!wanted) {
+            return del(ev, st, fd, g);
+        }
+        if (always || events != g.events) {
+            return mod(ev, st, fd, g, events);
+        }
+        return true;
+    }
+    return !wanted || add(ev, st, fd, g, events);
+}
+
+int epoll_state_destructor(EpollState *st)
+{
+    close(st->epoll_fd);
+    return 0;
+}
+
+int epoll_state_create(tevent_context *ev)
+{
+    auto *st = make<EpollState>(ev, kStateName);
+    if (st == nullptr) {
+        return -1;
+    }
+    st->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    if (st->epoll_fd == -1) {
+        debug(ev, TEVENT_DEBUG_FATAL, "Failed to create epoll handle (%s).\n",
+              strerror(errno));
+        talloc_free(st);
+        return -1;
+    }
+    talloc_set_destructor(st, epoll_state_destructor);
+    set_poller_state(ev, st);
+    return 0;
+}
+
+bool epoll_arm(tevent_context *ev, tevent_fd *fde)
+{
+    EpollState *st = state_of(ev);
+    if (!group_reserve(st, st->table, fde->fd)) {
+        return false;
+    }
+    FdGroup &g = *group_of(st->table, fde->fd);
+    group_add(g, fde);
+    if (fde->flags != 0) {
+        update(ev, st, fde->fd, g, false);
+    }
+    return true;
+}
+
+void epoll_modify(tevent_context *ev, tevent_fd *fde)
+{
+    EpollState *st = state_of(ev);
+    FdGroup *g = group_of(st->table, fde->fd);
+    uint32_t i = g != nullptr ? group_find(*g, fde) : UINT32_MAX;
+    if (i == UINT32_MAX) {
+        return;
+    }
+    if (i >= g->count) {
+        if (fde->flags == 0) {
+            return;
+        }
+        group_join(*g, i);
+    }
+    update(ev, st, fde->fd, *g, true);
+}
+
+void epoll_disarm(tevent_context *ev, tevent_fd *fde)
+{
+    EpollState *st = state_of(ev);
+    int fd = fde->fd;
+    FdGroup *g = group_of(st->table, fd);
+    uint32_t i = g != nullptr ? group_find(*g, fde) : UINT32_MAX;
+    if (i == UINT32_MAX) {
+        return;
+    }
+    if (i >= g->count) {
+        group_remove(*g, i);
+        return;
+    }
+    // As upstream: the first member leaving ends the registration, and the
+    // next one registers anew (a closed fd disables the others here).
+    if (i == 0 && g->events != 0 &&
+        (!del(ev, st, fd, *g) || group_find(*g, fde) == UINT32_MAX)) {
+        return;
+    }
+    group_remove(*g, i);
+    if (g->count > 0) {
+        update(ev, st, fd, *g, false);
+    }
+}
+
+void epoll_reopen(tevent_context *ev, const tevent_fd *leaving)
+{
+    EpollState *st = state_of(ev);
+    close(st->epoll_fd);
+    st->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    if (st->epoll_fd == -1) {
+        poller_failed(ev, "epoll_create() failed");
+        return;
+    }
+    for (size_t fd = 0; fd < st->table.len; fd++) {
+        st->table.groups[fd].events = 0;
+    }
+    for (size_t fd = 0; fd < st->table.len; fd++) {
+        FdGroup &g = st->table.groups[fd];
+        if (g.count > 0 &&
+            !update(ev, st, static_cast<int>(fd), g, false, leaving)) {
+            return;
+        }
+    }
+}
+
+int epoll_wait_once(tevent_context *ev, int timeout_msec)
+{
+    EpollState *st = state_of(ev);
+    // One event per wait: the loop runs one handler per iteration, and it
+    // must not be handed readiness that a later wait would not confirm.
+    int ready = epoll_wait(st->epoll_fd, &st->event, 1, timeout_msec);
+    if (ready == -1 && errno != EINTR) {
+        poller_failed(ev, "epoll_wait() failed");
+    }
+    st->event_pending = ready == 1;
+    return ready;
+}
+
+bool epoll_next_ready(tevent_context *ev, Ready *ready)
+{
+    EpollState *st = state_of(ev);
+    if (!st->event_pending) {
+        return false;
+    }
+    st->event_pending = false;
+    FdGroup *g = group_of(st->table, st->event.data.fd);
+    if (g == nullptr || g->events == 0 || g->count == 0) {
+        poller_failed(ev, "epoll_wait() gave bad data");
+        return false;
+    }
+    if ((st->event.events & error_events) != 0) {
+        g->got_error = true;
+    }
+    ready->fdes = g->fdes();
+    ready->count = g->count;
+    ready->revents = st->event.events;
+    ready->error = g->got_error;
+    return true;
+}
+
+} // namespace
+
+const Poller epoll_poller = {
+    .create = epoll_state_create,
+    .arm = epoll_arm,
+    .modify = epoll_modify,
+    .disarm = epoll_disarm,
+    .reopen = epoll_reopen,
+    .prepare = nullptr,
+    .wait = epoll_wait_once,
+    .next_ready = epoll_next_ready,
+    .ran = nullptr,
+    .wake_on_change = false,
+};
+
+} // namespace tev

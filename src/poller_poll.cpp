@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// The poll(2) poller, for the "poll" and "poll_mt" backends.
+//
+// Every fde owns one slot of three parallel arrays for its whole life:
+// fds[] (its struct pollfd, handed to poll() as it is), fdes[] and order[].
+// An fde with flags 0 keeps its slot with the fd negated, which poll()
+// skips; a freed slot goes on a free list (threaded through order[]) for
+// the next fde, and the arrays are compacted before a wait once half of
+// them is free.  So adding, changing and removing an fde is O(1), and a
+// wait only scans the revents the kernel filled in.
+//
+// Readiness is handed out as upstream's poll backend dispatches it: its
+// fde list from the head, where new fdes go, and the fde that runs moves
+// to the tail.  order[] holds that position as a number: new fdes count
+// down from the middle, fdes that ran count up from it.
+//
+// poll_mt: another thread may add, change and free fdes while the loop
+// sleeps in poll(), which reads fds[] and writes their revents back.  So
+// fds[] is only written by the loop's thread between waits: a change
+// marks its slot, and the slot's pollfd is rewritten before the next wait
+// (prepare); a freed slot is reused only then; an added fde waits in
+// pending[] until the loop places it.  The plain poll backend follows the
+// same rules, except that it places an added fde at once.
+#include "poller.hpp"
+
+#include <cerrno>
+
+namespace tev
+{
+namespace
+{
+
+const char kStateName[] = "struct poll_event_context";
+const char kFdsName[] = "struct pollfd";
+const char kFdesName[] = "struct tevent_fd *";
+const char kOrderName[] = "uint64_t";
+const char kChangedName[] = "uint32_t";
+const char kPendingName[] = "struct poll_pending_fd";
+
+constexpr uint32_t kMinCapacity = 16;
+constexpr uint32_t kNone = UINT32_MAX;
+constexpr uint32_t kUnchanged = UINT32_MAX - 1;
+constexpr uint64_t kMiddle = uint64_t{1} << 62;
+
+// fde->poller_slot: 0 (none), slot + 1, or kPending | (index in pending[]).
+constexpr uint64_t kNoSlot = 0;
+constexpr uint64_t kPending = uint64_t{1} << 63;
+
+struct PendingFd {
+    tevent_fd *fde;
+    uint64_t order; // its place in the list, taken when it was added
+};
+
+struct PollState {
+    struct pollfd *fds = nullptr; // [0, used) go to poll()
+    tevent_fd **fdes = nullptr;   // nullptr in a free slot
+    uint64_t *order = nullptr;    // lower is dispatched first
+    // Slots whose pollfd is out of date: a list through changed[], ending
+    // in kNone; kUnchanged for a slot not on it.
+    uint32_t *changed = nullptr;
+    uint32_t changed_head = kNone;
+    uint32_t used = 0;
+    uint32_t capacity = 0;
+    uint32_t free_head = kNone; // free slots below `used`
+    uint32_t free_count = 0;
+    uint64_t newest = kMiddle; // counts down: the order of a new fde
+    uint64_t latest = kMiddle; // counts up: the order of an fde that ran
+    PendingFd *pending = nullptr;
+    uint32_t pending_count = 0;
+    uint32_t pending_capacity = 0;
+    // The last wait: how many revents poll() filled in, and the order of
+    // the readiness handed out last.
+    int ready = 0;
+    uint64_t handed_out = 0;
+};
+
+PollState *state_of(const tevent_context *ev)
+{
+    return poller_state<PollState>(ev);
+}
+
+template <class T>
+bool resize(PollState *st, T **array, uint32_t count, const char *name)
+{
+    auto *tmp = static_cast<T *>(
+        _talloc_realloc_array(st, *array, sizeof(T), count, name));
+    if (tmp == nullptr) {
+        return false;
+    }
+    *array = tmp;
+    return true;
+}
+
+bool set_capacity(PollState *st, uint32_t capacity)
+{
+    if (!resize(st, &st->fds, capacity, kFdsName) ||
+        !resize(st, &st->fdes, capacity, kFdesName) ||
+        !resize(st, &st->order, capacity, kOrderName) ||
+        !resize(st, &st->changed, capacity, kChangedName)) {
+        return false;
+    }
+    for (uint32_t i = st->capacity; i < capacity; i++) {
+        st->changed[i] = kUnchanged;
+    }
+    st->capacity = capacity;
+    return true;
+}
+
+// What poll() is told about a slot: a negated fd while nobody or an fde
+// that wants nothing holds it.
+void describe(PollState *st, uint32_t slot)
+{
+    struct pollfd *pfd = &st->fds[slot];
+    const tevent_fd *fde = st->fdes[slot];
+    if (fde == nullptr) {
+        // The freed fde's fd stays readable for a POLLNVAL report.
+        if (pfd->fd >= 0) {
+            pfd->fd = ~pfd->fd;
+        }
+        pfd->events = 0;
+    } else {
+        pfd->fd = fde->flags != 0 ? fde->fd : ~fde->fd;
+        pfd->events = static_cast<short>(wanted_events(fde->flags));
+    }
+}
+
+void mark_changed(PollState *st, uint32_t slot)
+{
+    if (st->changed[slot] == kUnchanged) {
+        st->changed[slot] = st->changed_head;
+        st->changed_head = slot;
+    }
+}
+
+void describe_changed(PollState *st)
+{
+    while (st->changed_head != kNone) {
+        uint32_t slot = st->changed_head;
+        st->changed_head = st->changed[slot];
+        st->changed[slot] = kUnchanged;
+        describe(st, slot);
+    }
+}
+
+int slot_fd(const struct pollfd *pfd)
+{
+    return pfd->fd >= 0 ? pfd->fd : ~pfd->fd;
+}
+
+bool place(PollState *st, tevent_fd *fde, uint64_t order)
+{
+    uint32_t slot;
+    if (st->free_head != kNone) {
+        slot = st->free_head;
+        st->free_head = static_cast<uint32_t>(st->order[slot]);
+        st->free_count -= 1;
+    } else {
+        if (st->used == st->capacity &&
+            !set_capacity(st, st->capacity == 0 ? kMinCapacity
+                                                : st->capacity * 2)) {
+            return false;
+        }
+        slot = st->used++;
+    }
+    st->fdes[slot] = fde;
+    st->order[slot] = order;
+    describe(st, slot);
+    st->fds[slot].revents = 0;
+    fde->poller_slot = slot + 1;
+    return true;
+}
+
+// Frees a slot; its revents stay for the rest of the current dispatch.
+void vacate(PollState *st, uint32_t slot)
+{
+    st->fdes[slot]->poller_slot = kNoSlot;
+    st->fdes[slot] = nullptr;
+    mark_changed(st, slot);
+    st->order[slot] = st->free_head;
+    st->free_head = slot;
+    st->free_count += 1;
+}
+
+void compact(PollState *st)
+{
+    uint32_t used = 0;
+    for (uint32_t i = 0; i < st->used; i++) {
+        tevent_fd *fde = st->fdes[i];
+        if (fde == nullptr) {
+            continue;
+        }
+        st->fds[used] = st->fds[i];
+        st->fdes[used] = fde;
+        st->order[used] = st->order[i];
+        fde->poller_slot = used + 1;
+        used += 1;
+    }
+    st->used = used;
+    st->free_head = kNone;
+    st->free_count = 0;
+    // Give memory back (keep a little).
+    uint32_t wanted = (used + kMinCapacity - 1) & ~(kMinCapacity - 1);
+    if (wanted < kMinCapacity) {
+        wanted = kMinCapacity;
+    }
+    if (wanted * 2 <= st->capacity) {
+        set_capacity(st, wanted);
+    }
+}
+
+int poll_create(tevent_context *ev)
+{
+    auto *st = make<PollState>(ev, kStateName);
+    if (st == nullptr) {
+        return -1;
+    }
+    set_poller_state(ev, st);
+    return 0;
+}
+
+bool poll_arm(tevent_context *ev, tevent_fd *fde)
+{
+    fde->poller_slot = kNoSlot;
+    PollState *st = state_of(ev);
+    st->newest -= 1;
+    return place(st, fde, st->newest);
+}
+
+// poll_mt: the slot is chosen by the loop's thread before its next wait.
+bool poll_mt_arm(tevent_context *ev, tevent_fd *fde)
+{
+    fde->poller_slot = kNoSlot;
+    PollState *st = state_of(ev);
+    if (st->pending_count == st->pending_capacity) {
+        uint32_t capacity =
+            st->pending_capacity == 0 ? 4 : st->pending_capacity * 2;
+        if (!resize(st, &st->pending, capacity, kPendingName)) {
+            return false;
+        }
+        st->pending_capacity = capacity;
+    }
+    st->newest -= 1;
+    st->pending[st->pending_count] = PendingFd{fde, st->newest};
+    fde->poller_slot = kPending | st->pending_count;
+    st->pending_count += 1;
+    return true;
+}
+
+void poll_modify(tevent_context *ev, tevent_fd *fde)
+{
+    uint64_t slot = fde->poller_slot;
+    // A pending fde is described when it is placed.
+    if (slot != kNoSlot && (slot & kPending) == 0) {
+        mark_changed(state_of(ev), static_cast<uint32_t>(slot - 1));
+    }
+}
+
+void poll_disarm(tevent_context *ev, tevent_fd *fde)
+{
+    uint64_t slot = fde->poller_slot;
+    if (slot == kNoSlot) {
+        return;
+    }
+    PollState *st = state_of(ev);
+    if ((slot & kPending) == 0) {
+        vacate(st, static_cast<uint32_t>(slot - 1));
+        return;
+    }
+    uint32_t i = static_cast<uint32_t>(slot & ~kPending);
+    st->pending_count -= 1;
+    if (i != st->pending_count) {
+        st->pending[i] = st->pending[st->pending_count];
+        st->pending[i].fde->poller_slot = kPending | i;
+    }
+    fde->poller_slot = kNoSlot;
+}
+
+bool poll_prepare(tevent_context *ev)
+{
+    PollState *st = state_of(ev);
+    describe_changed(st);
+    if (st->free_count * 2 > st->used) {
+        compact(st);
+    }
+    while (st->pending_count > 0) {
+        const PendingFd &p = st->pending[st->pending_count - 1];
+        if (!place(st, p.fde, p.order)) {
+            errno = ENOMEM;
+            return false;
+        }
+        st->pending_count -= 1;
+    }
+    return true;
+}
+
+int poll_wait(tevent_context *ev, int timeout_msec)
+{
+    PollState *st = state_of(ev);
+    int ready = poll(st->fds, st->used, timeout_msec);
+    st->ready = ready > 0 ? ready : 0;
+    st->handed_out = 0;
+    return ready;
+}
+
+// The slot with revents, an fde and the lowest order above `after`.
+uint32_t next_slot(const PollState *st, uint64_t after)
+{
+    uint32_t best = kNone;
+    uint64_t best_order = UINT64_MAX;
+    int seen = 0;
+    for (uint32_t i = 0; i < st->used && seen < st->ready; i++) {
+        if (st->fds[i].revents == 0) {
+            continue;
+        }
+        seen += 1;
+        uint64_t order = st->order[i];
+        if (st->fdes[i] != nullptr && order > after && order < best_order) {
+            best = i;
+            best_order = order;
+        }
+    }
+    return best;
+}
+
+// Nothing ran: an fd the kernel calls closed whose fde is gone (freed by
+// another thread during the wait, or just disarmed) is reported too.
+void report_dangling(tevent_context *ev, PollState *st)
+{
+    for (uint32_t i = 0; i < st->used; i++) {
+        if ((st->fds[i].revents & POLLNVAL) == 0) {
+            continue;
+        }
+        tevent_fd *fde = st->fdes[i];
+        TEV_DEBUG(ev, TEVENT_DEBUG_WARNING,
+                  "POLLNVAL on dangling fd[%d] fde[%p] - disabling\n",
+                  slot_fd(&st->fds[i]), static_cast<void *>(fde));
+        if (fde != nullptr) {
+            vacate(st, i);
+            fd_detach(fde);
+        }
+    }
+}
+
+bool poll_next_ready(tevent_context *ev, Ready *ready)
+{
+    PollState *st = state_of(ev);
+    for (;;) {
+        uint32_t slot = next_slot(st, st->handed_out);
+        if (slot == kNone) {
+            report_dangling(ev, st);
+            return false;
+        }
+        st->handed_out = st->order[slot];
+        tevent_fd *fde = st->fdes[slot];
+        short revents = st->fds[slot].revents;
+        if ((revents & POLLNVAL) != 0) {
+            TEV_DEBUG(ev, TEVENT_DEBUG_ERROR,
+                      "POLLNVAL on fde[%p] fd[%d] - disabling\n",
+                      static_cast<void *>(fde), slot_fd(&st->fds[slot]));
+            vacate(st, slot);
+            fd_detach(fde);
+            continue;
+        }
+        ready->fdes = &st->fdes[slot];
+        ready->count = 1;
+        ready->revents = static_cast<uint16_t>(revents);
+        ready->error = (revents & error_events) != 0;
+        return true;
+    }
+}
+
+// The fde that runs goes behind all others.
+void poll_ran(tevent_context *ev, tevent_fd *fde)
+{
+    PollState *st = state_of(ev);
+    st->latest += 1;
+    st->order[fde->poller_slot - 1] = st->latest;
+}
+
+} // namespace
+
+const Poller poll_poller = {
+    .create = poll_create,
+    .arm = poll_arm,
+    .modify = poll_modify,
+    .disarm = poll_disarm,
+    .reopen = nullptr,
+    .prepare = poll_prepare,
+    .wait = poll_wait,
+    .next_ready = poll_next_ready,
+    .ran = poll_ran,
+    .wake_on_change = false,
+};
+
+const Poller poll_mt_poller = {
+    .create = poll_create,
+    .arm = poll_mt_arm,
+    .modify = poll_modify,
+    .disarm = poll_disarm,
+    .reopen = nullptr,
+    .prepare = poll_prepare,
+    .wait = poll_wait,
+    .next_ready = poll_next_ready,
+    .ran = poll_ran,
+    .wake_on_change = true,
+};
+
+} // namespace tev
