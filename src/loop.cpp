@@ -22,7 +22,8 @@ namespace tev
 namespace
 {
 
-void abort_nesting(tevent_context *ev, const char *location)
+__attribute__((noinline, cold)) void abort_nesting(tevent_context *ev,
+                                                   const char *location)
 {
     const char *reason =
         talloc_asprintf(nullptr, "tevent_loop_once() nesting at %s", location);
@@ -44,9 +45,9 @@ int nesting_hook(tevent_context *ev, bool begin, void **stack_ptr,
 
 // Runs body(scope) between the nesting bookkeeping of one loop entry point.
 template <class Body>
-int with_nesting(tevent_context *ev, const char *location, Body body)
+inline __attribute__((always_inline)) int
+with_nesting(tevent_context *ev, const char *location, Body body)
 {
-    void *stack_ptr = nullptr;
     ev->nesting.level += 1;
     if (ev->nesting.level > 1 && !ev->nesting.allowed) {
         abort_nesting(ev, location);
@@ -54,6 +55,7 @@ int with_nesting(tevent_context *ev, const char *location, Body body)
         errno = ELOOP;
         return -1;
     }
+    void *stack_ptr = nullptr;
     int ret = nesting_hook(ev, true, &stack_ptr, location);
     if (ret == 0) {
         FrameScope scope(ev);
@@ -205,8 +207,8 @@ int run_iteration(tevent_context *ev)
     if (!ev->threaded_contexts.empty()) {
         common_threaded_activate_immediate(ev);
     }
-    if (!ev->immediate_events.empty() && common_loop_immediate(ev)) {
-        return 0;
+    if (tevent_immediate *im = ev->immediate_events.head) {
+        return common_invoke_immediate_handler(im, nullptr);
     }
     struct timeval delay = common_loop_timer_delay(ev);
     if (timeval_is_zero(&delay)) {
@@ -222,11 +224,25 @@ int builtin_loop_once(tevent_context *ev, const char *)
     return run_iteration(ev);
 }
 
+namespace
+{
+
+// The backend's loop_once; the built-in one without the indirect call.
+int backend_loop_once(tevent_context *ev, const char *location)
+{
+    if (ev->ops->loop_once == builtin_loop_once) {
+        return run_iteration(ev);
+    }
+    return ev->ops->loop_once(ev, location);
+}
+
+} // namespace
+
 int loop_once(tevent_context *ev, const char *location)
 {
     return with_nesting(ev, location, [&](const FrameScope &scope) {
         trace_point(ev, TEVENT_TRACE_BEFORE_LOOP_ONCE);
-        int ret = ev->ops->loop_once(ev, location);
+        int ret = backend_loop_once(ev, location);
         if (!scope.ev_freed()) {
             trace_point(ev, TEVENT_TRACE_AFTER_LOOP_ONCE);
         }
@@ -243,7 +259,7 @@ int loop_until(tevent_context *ev, bool (*finished)(void *), void *pd,
         int ret = 0;
         while (!finished(pd)) {
             trace_point(ev, TEVENT_TRACE_BEFORE_LOOP_ONCE);
-            ret = ev->ops->loop_once(ev, location);
+            ret = backend_loop_once(ev, location);
             if (scope.ev_freed()) {
                 break;
             }
