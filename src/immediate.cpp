@@ -11,6 +11,18 @@ namespace tev
 namespace
 {
 
+int immediate_destructor(tevent_immediate *im);
+
+// Installs or removes immediate_destructor; the flag saves the talloc call
+// when it is there already (only this file installs it).
+void use_destructor(tevent_immediate *im, bool use)
+{
+    if (im->has_destructor != use) {
+        talloc_set_destructor(im, use ? immediate_destructor : nullptr);
+        im->has_destructor = use;
+    }
+}
+
 int immediate_destructor(tevent_immediate *im)
 {
     if (im->destroyed) {
@@ -23,17 +35,65 @@ int immediate_destructor(tevent_immediate *im)
 }
 
 // Resets an immediate to "not scheduled", keeping what outlives a
-// scheduling: the create location, the busy flag and the tag.
+// scheduling: the create location, the busy flag, the tag and the
+// destructor.
 void reset_fields(tevent_immediate *im, tevent_context *detach_ev_ctx)
 {
-    const char *create_location = im->create_location;
-    bool busy = im->busy;
-    uint64_t tag = im->tag;
-    new (im) tevent_immediate{};
-    im->create_location = create_location;
-    im->busy = busy;
-    im->tag = tag;
+    im->event_ctx = nullptr;
+    im->wrapper = nullptr;
     im->detach_ev_ctx = detach_ev_ctx;
+    im->handler = nullptr;
+    im->private_data = nullptr;
+    im->handler_name = nullptr;
+    im->schedule_location = nullptr;
+}
+
+__attribute__((noinline, cold)) void debug_cancel(tevent_context *ev,
+                                                  const tevent_immediate *im)
+{
+    TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Cancel immediate event %p \"%s\"\n", im,
+              im->handler_name);
+}
+
+// Takes a scheduled immediate off ev.
+inline __attribute__((always_inline)) void unschedule(tevent_immediate *im,
+                                                      tevent_context *ev)
+{
+    if (im->handler_name != nullptr && debug_enabled(ev, TEVENT_DEBUG_TRACE)) {
+        debug_cancel(ev, im);
+    }
+    // While its handler runs (handler_name cleared by the dispatcher) the
+    // DETACH is deferred until the handler returns or reschedules.
+    tevent_context *deferred = nullptr;
+    if (im->busy && im->handler_name == nullptr) {
+        deferred = ev;
+    } else {
+        trace_immediate(ev, im, TEVENT_EVENT_TRACE_DETACH);
+    }
+    ev->immediate_events.remove(im);
+    reset_fields(im, deferred);
+    if (!im->busy) {
+        use_destructor(im, false);
+    }
+}
+
+// common_immediate_cancel(), inline where it runs per event.
+inline __attribute__((always_inline)) void cancel(tevent_immediate *im)
+{
+    if (im->destroyed) {
+        abort_with(im->event_ctx, "tevent_immediate use after free");
+        return;
+    }
+    // A DETACH deferred while its handler ran is due now.
+    if (im->detach_ev_ctx != nullptr) {
+        tevent_context *detach_ev = im->detach_ev_ctx;
+        im->detach_ev_ctx = nullptr;
+        trace_immediate(detach_ev, im, TEVENT_EVENT_TRACE_DETACH);
+        return;
+    }
+    if (im->event_ctx != nullptr) {
+        unschedule(im, im->event_ctx);
+    }
 }
 
 } // namespace
@@ -49,38 +109,7 @@ tevent_immediate *create_immediate(TALLOC_CTX *mem_ctx, const char *location)
 
 void common_immediate_cancel(tevent_immediate *im)
 {
-    if (im->destroyed) {
-        abort_with(im->event_ctx, "tevent_immediate use after free");
-        return;
-    }
-    // A DETACH deferred while its handler ran is due now.
-    if (im->detach_ev_ctx != nullptr) {
-        tevent_context *detach_ev = im->detach_ev_ctx;
-        im->detach_ev_ctx = nullptr;
-        trace_immediate(detach_ev, im, TEVENT_EVENT_TRACE_DETACH);
-        return;
-    }
-    tevent_context *ev = im->event_ctx;
-    if (ev == nullptr) {
-        return;
-    }
-    if (im->handler_name != nullptr) {
-        TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Cancel immediate event %p \"%s\"\n",
-                  im, im->handler_name);
-    }
-    // While its handler runs (handler_name cleared by the dispatcher) the
-    // DETACH is deferred until the handler returns or reschedules.
-    tevent_context *deferred = nullptr;
-    if (im->busy && im->handler_name == nullptr) {
-        deferred = ev;
-    } else {
-        trace_immediate(ev, im, TEVENT_EVENT_TRACE_DETACH);
-    }
-    ev->immediate_events.remove(im);
-    reset_fields(im, deferred);
-    if (!im->busy) {
-        talloc_set_destructor(im, nullptr);
-    }
+    cancel(im);
 }
 
 void common_schedule_immediate(tevent_immediate *im, tevent_context *ev,
@@ -89,21 +118,22 @@ void common_schedule_immediate(tevent_immediate *im, tevent_context *ev,
                                const char *location)
 {
     tevent_wrapper_glue *glue = im->wrapper;
-    common_immediate_cancel(im);
+    cancel(im);
     if (handler == nullptr) {
         return;
     }
-    // Cancel leaves an already detached immediate as it was: start afresh.
-    reset_fields(im, nullptr);
+    // Every scheduling field is set afresh (cancel leaves an immediate
+    // that was detached already as it was).
     im->event_ctx = ev;
     im->wrapper = glue;
+    im->detach_ev_ctx = nullptr;
     im->handler = handler;
     im->private_data = private_data;
     im->handler_name = handler_name;
     im->schedule_location = location;
     trace_immediate(ev, im, TEVENT_EVENT_TRACE_ATTACH);
     ev->immediate_events.push_back(im);
-    talloc_set_destructor(im, immediate_destructor);
+    use_destructor(im, true);
     TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Schedule immediate event \"%s\": %p\n",
               handler_name, im);
 }
@@ -115,13 +145,21 @@ int common_invoke_immediate_handler(tevent_immediate *im, bool *removed)
     }
     tevent_context *ev = im->event_ctx;
     tevent_context *handler_ev = ev;
-    const tevent_immediate cur = *im;
+    // What the handler needs of the scheduling, which ends now.
+    struct {
+        tevent_wrapper_glue *wrapper;
+        tevent_immediate_handler_t handler;
+        void *private_data;
+        const char *handler_name;
+        const char *schedule_location;
+    } const cur = {im->wrapper, im->handler, im->private_data, im->handler_name,
+                   im->schedule_location};
 
     TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Run immediate event \"%s\": %p\n",
               im->handler_name, im);
     im->busy = true;
     im->handler_name = nullptr;
-    common_immediate_cancel(im);
+    cancel(im);
 
     tevent_wrapper_glue *glue = cur.wrapper;
     if (glue != nullptr) {
@@ -131,7 +169,7 @@ int common_invoke_immediate_handler(tevent_immediate *im, bool *removed)
                                             glue->main_ev, im, cur.handler_name,
                                             cur.schedule_location);
     }
-    trace_immediate(cur.event_ctx, im, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
+    trace_immediate(ev, im, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
     FrameScope scope(ev);
     cur.handler(handler_ev, im, cur.private_data);
     if (scope.ev_freed()) {
@@ -153,7 +191,7 @@ int common_invoke_immediate_handler(tevent_immediate *im, bool *removed)
         trace_immediate(detach_ev, im, TEVENT_EVENT_TRACE_DETACH);
     }
     if (im->destroyed) {
-        talloc_set_destructor(im, nullptr);
+        use_destructor(im, false);
         talloc_free(im);
         if (removed != nullptr) {
             *removed = true;

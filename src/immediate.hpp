@@ -15,6 +15,7 @@ struct tevent_immediate {
     tevent_wrapper_glue *wrapper = nullptr;
     bool busy = false;
     bool destroyed = false;
+    bool has_destructor = false; // immediate.cpp's destructor is installed
     tevent_context *detach_ev_ctx = nullptr;
     tevent_immediate_handler_t handler = nullptr;
     void *private_data = nullptr;
