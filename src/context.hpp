@@ -157,6 +157,9 @@ inline int timeout_msec(const struct timeval *tv)
     if (tv->tv_sec == INT32_MAX) {
         return -1;
     }
+    if (tv->tv_usec == 0) {
+        return static_cast<int>(tv->tv_sec * 1000);
+    }
     if (no_timeout(tv)) {
         return 0;
     }

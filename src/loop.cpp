@@ -134,8 +134,9 @@ int run_ready_fd(tevent_context *ev)
                 continue;
             }
             // Round robin: the others on this fd go first next time.
-            memmove(&r.fdes[i], &r.fdes[i + 1],
-                    (r.count - i - 1) * sizeof(r.fdes[0]));
+            for (uint32_t j = i + 1; j < r.count; j++) {
+                r.fdes[j - 1] = r.fdes[j];
+            }
             r.fdes[r.count - 1] = fde;
             if (p->ran != nullptr) {
                 p->ran(ev, fde);
@@ -173,7 +174,7 @@ __attribute__((noinline)) int wait_for_fds(tevent_context *ev,
     }
     trace_point(ev, TEVENT_TRACE_BEFORE_WAIT);
     int ready = p->wait(ev, timeout_msec(delay));
-    int wait_errno = errno;
+    int wait_errno = ready < 0 ? errno : 0;
     trace_point(ev, TEVENT_TRACE_AFTER_WAIT);
 
     if (poller_recover(ev, nullptr, true)) {

@@ -56,12 +56,9 @@ int poller_attach(tevent_context *ev, const Poller *p, const Poller *fallback)
     return 0;
 }
 
-bool poller_recover(tevent_context *ev, const tevent_fd *leaving, bool replay)
+bool poller_switch(tevent_context *ev, const tevent_fd *leaving, bool replay)
 {
     const char *reason = ev->poller.failure;
-    if (reason == nullptr) {
-        return false;
-    }
     const char *err = strerror(ev->poller.failure_errno);
     const Poller *fallback = ev->poller.fallback;
     ev->poller.failure = nullptr;

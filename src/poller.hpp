@@ -66,12 +66,12 @@ struct Ready {
     // The fdes it is for, in round-robin order: the loop runs the first
     // that wants some of it and moves that one to the end of the array,
     // which is the poller's.
-    tevent_fd **fdes = nullptr;
-    uint32_t count = 0;
-    uint32_t revents = 0; // poll(2) bits
+    tevent_fd **fdes;
+    uint32_t count;
+    uint32_t revents; // poll(2) bits
     // An error was reported now or, by a poller that remembers it for the
     // fd, before: fdes that want only WRITE are not called and lose WRITE.
-    bool error = false;
+    bool error;
 };
 
 struct Poller {
@@ -147,7 +147,12 @@ inline bool poller_current(tevent_context *ev, const tevent_fd *leaving,
 
 // After a poller call: if the poller failed, switch to the fallback (every
 // fde but `leaving` armed again) or abort.  True if it switched.
-bool poller_recover(tevent_context *ev, const tevent_fd *leaving, bool replay);
+bool poller_switch(tevent_context *ev, const tevent_fd *leaving, bool replay);
+inline bool poller_recover(tevent_context *ev, const tevent_fd *leaving,
+                           bool replay)
+{
+    return ev->poller.failure != nullptr && poller_switch(ev, leaving, replay);
+}
 
 // The fd adaptors: through the poller, with fork, failure and wakeup
 // handling.  poller_arm() false: out of memory.

@@ -291,7 +291,7 @@ bool epoll_next_ready(tevent_context *ev, Ready *ready)
     }
     st->event_pending = false;
     FdGroup *g = group_of(st->table, st->event.data.fd);
-    if (g == nullptr || g->events == 0 || g->count == 0) {
+    if (g == nullptr || g->count == 0) {
         poller_failed(ev, "epoll_wait() gave bad data");
         return false;
     }
