@@ -115,42 +115,41 @@ void common_fd_set_flags(tevent_fd *fde, uint16_t flags)
     fde->flags = flags;
 }
 
-int common_invoke_fd_handler(tevent_fd *fde, uint16_t flags, bool *removed)
+void fd_free_after_handler(tevent_fd *fde)
 {
-    if (removed != nullptr) {
-        *removed = false;
-    }
-    tevent_context *handler_ev = fde->event_ctx;
-    if (handler_ev == nullptr) {
-        return 0;
-    }
-    // A nested loop in the handler may enter it again: only the outermost
-    // call clears busy and performs a deferred free.
+    talloc_set_destructor(fde, nullptr);
+    talloc_free(fde);
+}
+
+bool invoke_wrapped_fd_handler(tevent_fd *fde, uint16_t flags)
+{
     bool outer_busy = fde->busy;
     fde->busy = true;
     tevent_wrapper_glue *glue = fde->wrapper;
-    if (glue != nullptr) {
-        handler_ev = glue->wrap_ev;
-        wrapper_push_use_internal(handler_ev, glue);
-        glue->ops->before_fd_handler(glue->wrap_ev, glue->private_state,
-                                     glue->main_ev, fde, flags,
-                                     fde->handler_name, fde->location);
-    }
+    tevent_context *handler_ev = glue->wrap_ev;
+    wrapper_push_use_internal(handler_ev, glue);
+    glue->ops->before_fd_handler(glue->wrap_ev, glue->private_state,
+                                 glue->main_ev, fde, flags, fde->handler_name,
+                                 fde->location);
     trace_fd(fde->event_ctx, fde, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
     fde->handler(handler_ev, fde, flags, fde->private_data);
-    if (glue != nullptr) {
-        glue->ops->after_fd_handler(glue->wrap_ev, glue->private_state,
-                                    glue->main_ev, fde, flags,
-                                    fde->handler_name, fde->location);
-        wrapper_pop_use_internal(handler_ev, glue);
-    }
+    glue->ops->after_fd_handler(glue->wrap_ev, glue->private_state,
+                                glue->main_ev, fde, flags, fde->handler_name,
+                                fde->location);
+    wrapper_pop_use_internal(handler_ev, glue);
     fde->busy = outer_busy;
     if (!outer_busy && fde->destroyed) {
-        talloc_set_destructor(fde, nullptr);
-        talloc_free(fde);
-        if (removed != nullptr) {
-            *removed = true;
-        }
+        fd_free_after_handler(fde);
+        return true;
+    }
+    return false;
+}
+
+int common_invoke_fd_handler(tevent_fd *fde, uint16_t flags, bool *removed)
+{
+    bool gone = invoke_fd_handler(fde, flags);
+    if (removed != nullptr) {
+        *removed = gone;
     }
     return 0;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "context.hpp"
+#include "debug.hpp"
 
 struct tevent_wrapper_glue;
 
@@ -47,6 +48,34 @@ void common_fd_set_close_fn(tevent_fd *fde, tevent_fd_close_fn_t close_fn);
 uint16_t common_fd_get_flags(tevent_fd *fde);
 void common_fd_set_flags(tevent_fd *fde, uint16_t flags);
 int common_invoke_fd_handler(tevent_fd *fde, uint16_t flags, bool *removed);
+
+// tevent_common_invoke_fd_handler(): runs the handler (busy meanwhile,
+// between the wrapper's hooks if it has one) and frees an fde that was
+// freed inside.  True if it did.  Inline for the loop.
+bool invoke_wrapped_fd_handler(tevent_fd *fde, uint16_t flags);
+void fd_free_after_handler(tevent_fd *fde);
+inline bool invoke_fd_handler(tevent_fd *fde, uint16_t flags)
+{
+    tevent_context *ev = fde->event_ctx;
+    if (ev == nullptr) {
+        return false;
+    }
+    if (fde->wrapper != nullptr) {
+        return invoke_wrapped_fd_handler(fde, flags);
+    }
+    // A nested loop in the handler may enter it again: only the outermost
+    // call clears busy and performs a deferred free.
+    bool outer_busy = fde->busy;
+    fde->busy = true;
+    trace_fd(ev, fde, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
+    fde->handler(ev, fde, flags, fde->private_data);
+    fde->busy = outer_busy;
+    if (!outer_busy && fde->destroyed) {
+        fd_free_after_handler(fde);
+        return true;
+    }
+    return false;
+}
 
 // Public wrappers that go through ev->ops (NULL and detached safe).
 void fd_set_close_fn(tevent_fd *fde, tevent_fd_close_fn_t close_fn);

@@ -82,18 +82,13 @@ int run_iteration(tevent_context *ev);
 // only WRITE never hears of one.
 uint16_t ready_flags(const Ready &r, uint16_t wanted)
 {
+    static_assert(TEVENT_FD_READ == POLLIN && TEVENT_FD_WRITE == POLLOUT >> 1);
     if (r.error && (wanted & (TEVENT_FD_READ | TEVENT_FD_ERROR)) == 0) {
         return 0;
     }
-    uint16_t flags = 0;
+    uint16_t flags = (r.revents & POLLIN) | ((r.revents & POLLOUT) >> 1);
     if ((r.revents & error_events) != 0) {
-        flags |= wanted & (TEVENT_FD_ERROR | TEVENT_FD_READ);
-    }
-    if ((r.revents & POLLIN) != 0) {
-        flags |= TEVENT_FD_READ;
-    }
-    if ((r.revents & POLLOUT) != 0) {
-        flags |= TEVENT_FD_WRITE;
+        flags |= TEVENT_FD_ERROR | TEVENT_FD_READ;
     }
     return flags & wanted;
 }
@@ -141,7 +136,8 @@ int run_ready_fd(tevent_context *ev)
             if (p->ran != nullptr) {
                 p->ran(ev, fde);
             }
-            return common_invoke_fd_handler(fde, flags, nullptr);
+            invoke_fd_handler(fde, flags);
+            return 0;
         }
         if (r.error && !drop_write(ev, r)) {
             return 0;
