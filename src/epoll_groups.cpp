@@ -6,49 +6,50 @@
 
 #include <cstring>
 
-#include "fd.hpp"
+#include "poller.hpp"
 
 namespace tev
 {
 namespace
 {
 
+const char kPagesName[] = "struct epoll_fd_group *";
 const char kGroupsName[] = "struct epoll_fd_group";
 const char kFdesName[] = "struct tevent_fd *";
 
-bool reserve_table(void *ctx, FdTable &table, int fd)
+bool reserve_page(void *ctx, FdTable &table, int fd)
 {
-    size_t need = static_cast<size_t>(fd) + 1;
-    if (need <= table.len) {
-        return true;
+    size_t page = static_cast<size_t>(fd) >> FdTable::kPageBits;
+    if (page >= table.len) {
+        size_t len = table.len * 2;
+        if (len < page + 1) {
+            len = page + 1;
+        }
+        auto **pages = static_cast<FdGroup **>(_talloc_realloc_array(
+            ctx, table.pages, sizeof(FdGroup *), len, kPagesName));
+        if (pages == nullptr) {
+            return false;
+        }
+        for (size_t i = table.len; i < len; i++) {
+            pages[i] = nullptr;
+        }
+        table.pages = pages;
+        table.len = len;
     }
-    size_t len = table.len * 2;
-    if (len < need) {
-        len = need;
+    if (table.pages[page] == nullptr) {
+        table.pages[page] = static_cast<FdGroup *>(_talloc_zero_array(
+            table.pages, sizeof(FdGroup), FdTable::kPageSize, kGroupsName));
     }
-    if (len < 64) {
-        len = 64;
-    }
-    auto *groups = static_cast<FdGroup *>(_talloc_realloc_array(
-        ctx, table.groups, sizeof(FdGroup), len, kGroupsName));
-    if (groups == nullptr) {
-        return false;
-    }
-    for (size_t i = table.len; i < len; i++) {
-        new (&groups[i]) FdGroup{};
-    }
-    table.groups = groups;
-    table.len = len;
-    return true;
+    return table.pages[page] != nullptr;
 }
 
 bool reserve_slot(void *ctx, FdGroup &g)
 {
     uint32_t total = g.count + g.idle;
-    if (total < g.capacity) {
+    if (total < g.room()) {
         return true;
     }
-    uint32_t capacity = g.capacity < 4 ? 4 : g.capacity * 2;
+    uint32_t capacity = g.many == nullptr ? 4 : g.capacity * 2;
     auto **many = static_cast<tevent_fd **>(_talloc_realloc_array(
         ctx, g.many, sizeof(tevent_fd *), capacity, kFdesName));
     if (many == nullptr) {
@@ -64,9 +65,10 @@ bool reserve_slot(void *ctx, FdGroup &g)
 
 } // namespace
 
-bool group_reserve(void *ctx, FdTable &table, int fd)
+bool group_grow(void *ctx, FdTable &table, int fd)
 {
-    return reserve_table(ctx, table, fd) && reserve_slot(ctx, table.groups[fd]);
+    return reserve_page(ctx, table, fd) &&
+           reserve_slot(ctx, *group_of(table, fd));
 }
 
 void group_add(FdGroup &g, tevent_fd *fde)
@@ -79,24 +81,15 @@ void group_add(FdGroup &g, tevent_fd *fde)
     }
 }
 
-uint32_t group_find(FdGroup &g, const tevent_fd *fde)
-{
-    tevent_fd **fdes = g.fdes();
-    for (uint32_t i = 0; i < g.count + g.idle; i++) {
-        if (fdes[i] == fde) {
-            return i;
-        }
-    }
-    return UINT32_MAX;
-}
-
 void group_join(FdGroup &g, uint32_t i)
 {
     tevent_fd **fdes = g.fdes();
     tevent_fd *fde = fdes[i];
     fdes[i] = fdes[g.count];
     if (g.events == 0 && g.count > 0) {
-        memmove(&fdes[1], &fdes[0], g.count * sizeof(fdes[0]));
+        for (uint32_t j = g.count; j > 0; j--) {
+            fdes[j] = fdes[j - 1];
+        }
         fdes[0] = fde;
         // The newcomer's own registration never saw an error.
         g.got_error = false;
@@ -112,7 +105,9 @@ void group_remove(FdGroup &g, uint32_t i)
     tevent_fd **fdes = g.fdes();
     uint32_t total = g.count + g.idle;
     if (i < g.count) {
-        memmove(&fdes[i], &fdes[i + 1], (total - i - 1) * sizeof(fdes[0]));
+        for (uint32_t j = i + 1; j < total; j++) {
+            fdes[j - 1] = fdes[j];
+        }
         g.count -= 1;
         if (g.count == 0) {
             g.got_error = false;
@@ -121,24 +116,12 @@ void group_remove(FdGroup &g, uint32_t i)
         fdes[i] = fdes[total - 1];
         g.idle -= 1;
     }
-    if (total == 1) {
+    if (total == 1 && g.many != nullptr) {
         // The last one went: back to the inline slot.
         talloc_free(g.many);
         g.many = nullptr;
-        g.capacity = 1;
+        g.capacity = 0;
     }
-}
-
-uint16_t group_flags(FdGroup &g, const tevent_fd *skip)
-{
-    tevent_fd **fdes = g.fdes();
-    uint16_t flags = 0;
-    for (uint32_t i = 0; i < g.count; i++) {
-        if (fdes[i] != skip) {
-            flags |= fdes[i]->flags;
-        }
-    }
-    return flags;
 }
 
 } // namespace tev

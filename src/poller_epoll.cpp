@@ -78,7 +78,7 @@ bool add(tevent_context *ev, EpollState *st, int fd, FdGroup &g,
     event.events = events;
     event.data.fd = fd;
     if (epoll_ctl(st->epoll_fd, EPOLL_CTL_ADD, fd, &event) == 0) {
-        g.events = events;
+        g.events = static_cast<uint16_t>(events);
         return true;
     }
     if (errno == EBADF) {
@@ -100,7 +100,7 @@ bool mod(tevent_context *ev, EpollState *st, int fd, FdGroup &g,
     event.events = events;
     event.data.fd = fd;
     if (epoll_ctl(st->epoll_fd, EPOLL_CTL_MOD, fd, &event) == 0) {
-        g.events = events;
+        g.events = static_cast<uint16_t>(events);
         return true;
     }
     g.events = 0;
@@ -238,9 +238,9 @@ void epoll_disarm(tevent_context *ev, tevent_fd *fde)
         return;
     }
     // As upstream: the first member leaving ends the registration, and the
-    // next one registers anew (a closed fd disables the others here).
-    if (i == 0 && g->events != 0 &&
-        (!del(ev, st, fd, *g) || group_find(*g, fde) == UINT32_MAX)) {
+    // next one registers anew (a closed fd disables the others here, fde
+    // included).
+    if (i == 0 && g->events != 0 && (!del(ev, st, fd, *g) || g->count == 0)) {
         return;
     }
     group_remove(*g, i);
@@ -258,16 +258,13 @@ void epoll_reopen(tevent_context *ev, const tevent_fd *leaving)
         poller_failed(ev, "epoll_create() failed");
         return;
     }
-    for (size_t fd = 0; fd < st->table.len; fd++) {
-        st->table.groups[fd].events = 0;
-    }
-    for (size_t fd = 0; fd < st->table.len; fd++) {
-        FdGroup &g = st->table.groups[fd];
-        if (g.count > 0 &&
-            !update(ev, st, static_cast<int>(fd), g, false, leaving)) {
-            return;
-        }
-    }
+    for_each_group(st->table, [](int, FdGroup &g) {
+        g.events = 0;
+        return true;
+    });
+    for_each_group(st->table, [&](int fd, FdGroup &g) {
+        return g.count == 0 || update(ev, st, fd, g, false, leaving);
+    });
 }
 
 int epoll_wait_once(tevent_context *ev, int timeout_msec)
