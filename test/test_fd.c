@@ -970,6 +970,61 @@ static void test_fairness_two_fds(void **unused)
     }
 }
 
+/* Among ready fds poll runs the newest fde first and puts the one that
+ * ran behind all others; epoll gets one ready fd from the kernel at a
+ * time, so only the turns are fixed there.  An fde that was idle and is
+ * armed again keeps its place. */
+static void test_dispatch_order_among_fds(void **unused)
+{
+    (void)unused;
+    TALLOC_CTX *mem = talloc_new(NULL);
+    struct tevent_context *ev = test_context(mem);
+    struct multi m = {0};
+    struct multi_fde mf[4];
+    struct tevent_fd *fde[4];
+    int sv[4][2];
+
+    for (int i = 0; i < 4; i++) {
+        make_socketpair(sv[i]);
+        write_byte(sv[i][1]);
+        mf[i] = (struct multi_fde){.m = &m, .id = i};
+        fde[i] = tevent_add_fd(ev, mem, sv[i][0], i == 1 ? 0 : TEVENT_FD_READ,
+                               multi_handler, &mf[i]);
+        assert_non_null(fde[i]);
+    }
+    /* fde 1 joins in while fdes 3 and 2 have run already. */
+    step(ev);
+    step(ev);
+    tevent_fd_set_flags(fde[1], TEVENT_FD_READ);
+    for (int i = 0; i < 10; i++) {
+        step(ev);
+    }
+    assert_int_equal(m.n, 12);
+    if (backend_is_epoll()) {
+        assert_int_not_equal(m.order[0], m.order[1]);
+        assert_int_not_equal(m.order[0], 1);
+        assert_int_not_equal(m.order[1], 1);
+        for (int start = 2; start + 4 <= 12; start += 4) {
+            for (int i = start; i < start + 4; i++) {
+                for (int j = i + 1; j < start + 4; j++) {
+                    assert_int_not_equal(m.order[i], m.order[j]);
+                }
+            }
+        }
+    } else {
+        const int expect[12] = {3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0};
+        for (int i = 0; i < 12; i++) {
+            assert_int_equal(m.order[i], expect[i]);
+        }
+    }
+
+    talloc_free(mem);
+    for (int i = 0; i < 4; i++) {
+        close(sv[i][0]);
+        close(sv[i][1]);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* An fd closed behind tevent's back */
 
@@ -1093,6 +1148,7 @@ int main(void)
         cmocka_unit_test(test_error_with_read_write),
 #endif
         cmocka_unit_test(test_fairness_two_fds),
+        cmocka_unit_test(test_dispatch_order_among_fds),
         cmocka_unit_test(test_closed_fd_is_disarmed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
