@@ -207,7 +207,10 @@ int run_iteration(tevent_context *ev)
     if (tevent_immediate *im = ev->immediate_events.head) {
         return common_invoke_immediate_handler(im, nullptr);
     }
-    struct timeval delay = common_loop_timer_delay(ev);
+    // Without timers the wait is the wait timeout.
+    struct timeval delay = timers_empty(ev->timers)
+                               ? ev->wait_timeout
+                               : common_loop_timer_delay(ev);
     if (timeval_is_zero(&delay)) {
         return 0;
     }

@@ -37,6 +37,13 @@ struct TimerHeap {
     size_t capacity = 0;
 };
 
+// No timer pending: the loop then waits for the wait timeout (inline, as
+// the loop asks on every iteration).
+inline bool timers_empty(const TimerHeap &heap)
+{
+    return heap.count == 0;
+}
+
 tevent_timer *common_add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
                                struct timeval next_event,
                                tevent_timer_handler_t handler,
