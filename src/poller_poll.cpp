@@ -322,10 +322,10 @@ static_assert(sizeof(struct pollfd) == 8 &&
               __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__);
 inline uint32_t skip_quiet(const struct pollfd *fds, uint32_t i, uint32_t used)
 {
+    using Word = uint64_t __attribute__((may_alias));
     constexpr uint64_t revents = uint64_t{0xffff} << 48;
     for (; i + 8 <= used; i += 8) {
-        uint64_t w[8];
-        memcpy(w, &fds[i], sizeof(w));
+        const auto *w = reinterpret_cast<const Word *>(&fds[i]);
         if (((w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) &
              revents) != 0) {
             break;
@@ -383,9 +383,19 @@ void report_dangling(tevent_context *ev, PollState *st)
     }
 }
 
-bool poll_next_ready(tevent_context *ev, Ready *ready)
+void hand_out(PollState *st, uint32_t slot, Ready *ready)
 {
-    PollState *st = state_of(ev);
+    short revents = st->fds[slot].revents;
+    st->handed_out = st->order[slot];
+    ready->fdes = &st->fdes[slot];
+    ready->count = 1;
+    ready->revents = static_cast<uint16_t>(revents);
+    ready->error = (revents & error_events) != 0;
+}
+
+__attribute__((noinline)) bool next_ready_in_order(tevent_context *ev,
+                                                   PollState *st, Ready *ready)
+{
     for (;;) {
         uint32_t slot = next_slot(st, st->handed_out);
         if (slot == kNone) {
@@ -403,12 +413,24 @@ bool poll_next_ready(tevent_context *ev, Ready *ready)
             fd_detach(fde);
             continue;
         }
-        ready->fdes = &st->fdes[slot];
-        ready->count = 1;
-        ready->revents = static_cast<uint16_t>(revents);
-        ready->error = (revents & error_events) != 0;
+        hand_out(st, slot, ready);
         return true;
     }
+}
+
+bool poll_next_ready(tevent_context *ev, Ready *ready)
+{
+    PollState *st = state_of(ev);
+    // Most waits find one fd, which is handed out first.
+    if (st->ready == 1 && st->handed_out == 0) {
+        uint32_t slot = skip_quiet(st->fds, 0, st->used);
+        if (slot < st->used && st->fdes[slot] != nullptr &&
+            (st->fds[slot].revents & POLLNVAL) == 0) {
+            hand_out(st, slot, ready);
+            return true;
+        }
+    }
+    return next_ready_in_order(ev, st, ready);
 }
 
 // The fde that runs goes behind all others.
