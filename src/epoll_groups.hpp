@@ -10,7 +10,7 @@
 // (flags 0 since it was added) it waits behind the members.
 #pragma once
 
-#include "fd.hpp"
+#include "poller.hpp"
 
 namespace tev
 {
