@@ -76,7 +76,7 @@ bool add(tevent_context *ev, EpollState *st, int fd, FdGroup &g,
 {
     struct epoll_event event = {};
     event.events = events;
-    event.data.fd = fd;
+    event.data.ptr = &g;
     if (epoll_ctl(st->epoll_fd, EPOLL_CTL_ADD, fd, &event) == 0) {
         g.events = static_cast<uint16_t>(events);
         return true;
@@ -98,7 +98,7 @@ bool mod(tevent_context *ev, EpollState *st, int fd, FdGroup &g,
 {
     struct epoll_event event = {};
     event.events = events;
-    event.data.fd = fd;
+    event.data.ptr = &g;
     if (epoll_ctl(st->epoll_fd, EPOLL_CTL_MOD, fd, &event) == 0) {
         g.events = static_cast<uint16_t>(events);
         return true;
@@ -287,8 +287,10 @@ bool epoll_next_ready(tevent_context *ev, Ready *ready)
         return false;
     }
     st->event_pending = false;
-    FdGroup *g = group_of(st->table, st->event.data.fd);
-    if (g == nullptr || g->count == 0) {
+    // The registration carries its group, which stays where it is: pages
+    // are freed with the table only.
+    auto *g = static_cast<FdGroup *>(st->event.data.ptr);
+    if (g->count == 0) {
         poller_failed(ev, "epoll_wait() gave bad data");
         return false;
     }
