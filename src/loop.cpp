@@ -150,12 +150,19 @@ int run_ready_fd(tevent_context *ev)
     return 0;
 }
 
-// Waits for fds up to `delay` and runs one of them.  Kept apart from
-// run_iteration() so that the immediate and timer path does not pay for
-// its stack.
-__attribute__((noinline)) int wait_for_fds(tevent_context *ev,
-                                           const struct timeval *delay)
+int run_iteration(tevent_context *ev);
+
+// The rest of an iteration: one due timer, else wait for fds up to the
+// next timer (or the wait timeout) and run one of them.
+__attribute__((noinline)) int run_timer_or_fd(tevent_context *ev)
 {
+    // Without timers the wait is the wait timeout.
+    struct timeval delay = timers_empty(ev->timers)
+                               ? ev->wait_timeout
+                               : common_loop_timer_delay(ev);
+    if (timeval_is_zero(&delay)) {
+        return 0;
+    }
     // A failed re-creation after fork has the fallback poller do the whole
     // iteration over.
     if (!poller_current(ev, nullptr, true)) {
@@ -169,7 +176,7 @@ __attribute__((noinline)) int wait_for_fds(tevent_context *ev,
         return -1;
     }
     trace_point(ev, TEVENT_TRACE_BEFORE_WAIT);
-    int ready = p->wait(ev, timeout_msec(delay));
+    int ready = p->wait(ev, timeout_msec(&delay));
     int wait_errno = ready < 0 ? errno : 0;
     trace_point(ev, TEVENT_TRACE_AFTER_WAIT);
 
@@ -183,7 +190,7 @@ __attribute__((noinline)) int wait_for_fds(tevent_context *ev,
         return 0;
     }
     if (ready == 0) {
-        if (no_timeout(delay)) {
+        if (no_timeout(&delay)) {
             // tevent_context_set_wait_timeout(0): nothing was ready.
             errno = EAGAIN;
             return -1;
@@ -195,7 +202,8 @@ __attribute__((noinline)) int wait_for_fds(tevent_context *ev,
 }
 
 // One iteration: pending signals, then cross-thread immediates, then one
-// immediate, then one due timer, else wait and run one fd.
+// immediate, then one due timer, else wait for fds and run one of them.
+// Both ends are tail calls, so a nested loop costs this function no stack.
 int run_iteration(tevent_context *ev)
 {
     if (!ev->signal_events.empty() && common_check_signal(ev) != 0) {
@@ -207,14 +215,7 @@ int run_iteration(tevent_context *ev)
     if (tevent_immediate *im = ev->immediate_events.head) {
         return common_invoke_immediate_handler(im, nullptr);
     }
-    // Without timers the wait is the wait timeout.
-    struct timeval delay = timers_empty(ev->timers)
-                               ? ev->wait_timeout
-                               : common_loop_timer_delay(ev);
-    if (timeval_is_zero(&delay)) {
-        return 0;
-    }
-    return wait_for_fds(ev, &delay);
+    return run_timer_or_fd(ev);
 }
 
 } // namespace
