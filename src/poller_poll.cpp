@@ -281,7 +281,7 @@ void poll_disarm(tevent_context *ev, tevent_fd *fde)
     fde->poller_slot = kNoSlot;
 }
 
-bool refresh(PollState *st)
+__attribute__((noinline)) bool refresh(PollState *st)
 {
     describe_changed(st);
     if (st->free_count * 2 > st->used) {
