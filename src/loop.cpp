@@ -133,9 +133,6 @@ int run_ready_fd(tevent_context *ev)
                 r.fdes[j - 1] = r.fdes[j];
             }
             r.fdes[r.count - 1] = fde;
-            if (p->ran != nullptr) {
-                p->ran(ev, fde);
-            }
             invoke_fd_handler(fde, flags);
             return 0;
         }

@@ -35,8 +35,8 @@
 //    out, in the poller's order, what this one wait observed, until the
 //    loop has run a handler or nothing is left; never readiness of an
 //    earlier wait, so that a handler may rely on what it is called for (a
-//    blocking read).  ran: the loop is about to run fde's handler for the
-//    readiness handed out last (may be nullptr).
+//    blocking read).  A readiness handed out is taken to have run one of
+//    its fdes unless the loop asks for the next one.
 //  - failure: a poller that can no longer work calls poller_failed() and
 //    returns from the call at once.  Its state stays valid until the loop
 //    frees it and switches the context to its fallback poller ("standard":
@@ -83,7 +83,6 @@ struct Poller {
     bool (*prepare)(tevent_context *ev);
     int (*wait)(tevent_context *ev, int timeout_msec);
     bool (*next_ready)(tevent_context *ev, Ready *ready);
-    void (*ran)(tevent_context *ev, tevent_fd *fde);
     // Every change (arm, modify, disarm of an active fde, an immediate)
     // writes the context's wakeup fd, for a loop sleeping in another thread
     // (poll_mt).  The core creates the wakeup fd.

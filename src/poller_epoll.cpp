@@ -315,7 +315,6 @@ const Poller epoll_poller = {
     .prepare = nullptr,
     .wait = epoll_wait_once,
     .next_ready = epoll_next_ready,
-    .ran = nullptr,
     .wake_on_change = false,
 };
 

@@ -13,7 +13,8 @@
 // Readiness is handed out as upstream's poll backend dispatches it: its
 // fde list from the head, where new fdes go, and the fde that runs moves
 // to the tail.  order[] holds that position as a number: new fdes count
-// down from the middle, fdes that ran count up from it.
+// down from the middle, fdes that ran count up from it.  A readiness
+// handed out is taken to run, unless the loop asks for the next one.
 //
 // poll_mt: another thread may add, change and free fdes while the loop
 // sleeps in poll(), which reads fds[] and writes their revents back.  So
@@ -70,12 +71,15 @@ struct PollState {
     PendingFd *pending = nullptr;
     uint32_t pending_count = 0;
     uint32_t pending_capacity = 0;
-    // Something for poll_prepare(): changed or pending slots, or holes.
+    // Something to prepare before a wait: changed or pending slots, holes.
     bool stale = false;
-    // The last wait: how many revents poll() filled in, and the order of
-    // the readiness handed out last.
+    // The last wait: how many revents poll() filled in, and the readiness
+    // handed out last: its slot and fde, and its order before it was put
+    // behind the others (it runs unless the loop asks for the next one).
     int ready = 0;
     uint64_t handed_out = 0;
+    uint32_t handed_slot = kNone;
+    tevent_fd *handed_fde = nullptr;
 };
 
 PollState *state_of(const tevent_context *ev)
@@ -300,19 +304,31 @@ __attribute__((noinline)) bool refresh(PollState *st)
     return true;
 }
 
-bool poll_prepare(tevent_context *ev)
+bool poll_mt_prepare(tevent_context *ev)
 {
     PollState *st = state_of(ev);
     return !st->stale || refresh(st);
 }
 
-int poll_wait(tevent_context *ev, int timeout_msec)
+int poll_mt_wait(tevent_context *ev, int timeout_msec)
 {
     PollState *st = state_of(ev);
     int ready = poll(st->fds, st->used, timeout_msec);
     st->ready = ready > 0 ? ready : 0;
     st->handed_out = 0;
+    st->handed_slot = kNone;
     return ready;
+}
+
+// Without other threads the preparation needs no lock: it is part of the
+// wait (nothing is pending, so it cannot fail).
+int poll_wait(tevent_context *ev, int timeout_msec)
+{
+    PollState *st = state_of(ev);
+    if (st->stale) {
+        refresh(st);
+    }
+    return poll_mt_wait(ev, timeout_msec);
 }
 
 // The first slot from i on whose revents are set, or `used`.  Eight
@@ -387,6 +403,10 @@ void hand_out(PollState *st, uint32_t slot, Ready *ready)
 {
     short revents = st->fds[slot].revents;
     st->handed_out = st->order[slot];
+    st->handed_slot = slot;
+    st->handed_fde = st->fdes[slot];
+    st->latest += 1;
+    st->order[slot] = st->latest;
     ready->fdes = &st->fdes[slot];
     ready->count = 1;
     ready->revents = static_cast<uint16_t>(revents);
@@ -396,6 +416,12 @@ void hand_out(PollState *st, uint32_t slot, Ready *ready)
 __attribute__((noinline)) bool next_ready_in_order(tevent_context *ev,
                                                    PollState *st, Ready *ready)
 {
+    // The one handed out before did not run: it keeps its place.
+    uint32_t last = st->handed_slot;
+    if (last != kNone && st->fdes[last] == st->handed_fde) {
+        st->order[last] = st->handed_out;
+    }
+    st->handed_slot = kNone;
     for (;;) {
         uint32_t slot = next_slot(st, st->handed_out);
         if (slot == kNone) {
@@ -433,14 +459,6 @@ bool poll_next_ready(tevent_context *ev, Ready *ready)
     return next_ready_in_order(ev, st, ready);
 }
 
-// The fde that runs goes behind all others.
-void poll_ran(tevent_context *ev, tevent_fd *fde)
-{
-    PollState *st = state_of(ev);
-    st->latest += 1;
-    st->order[fde->poller_slot - 1] = st->latest;
-}
-
 } // namespace
 
 const Poller poll_poller = {
@@ -449,10 +467,9 @@ const Poller poll_poller = {
     .modify = poll_modify,
     .disarm = poll_disarm,
     .reopen = nullptr,
-    .prepare = poll_prepare,
+    .prepare = nullptr,
     .wait = poll_wait,
     .next_ready = poll_next_ready,
-    .ran = poll_ran,
     .wake_on_change = false,
 };
 
@@ -462,10 +479,9 @@ const Poller poll_mt_poller = {
     .modify = poll_modify,
     .disarm = poll_disarm,
     .reopen = nullptr,
-    .prepare = poll_prepare,
-    .wait = poll_wait,
+    .prepare = poll_mt_prepare,
+    .wait = poll_mt_wait,
     .next_ready = poll_next_ready,
-    .ran = poll_ran,
     .wake_on_change = true,
 };
 
