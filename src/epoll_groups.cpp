@@ -74,6 +74,13 @@ bool group_grow(void *ctx, FdTable &table, int fd)
 void group_add(FdGroup &g, tevent_fd *fde)
 {
     uint32_t i = g.count + g.idle;
+    if (i == 0 && fde->flags != 0) {
+        // Most fds have one fde: it is the group.
+        g.one = fde;
+        g.count = 1;
+        g.got_error = false;
+        return;
+    }
     g.fdes()[i] = fde;
     g.idle += 1;
     if (fde->flags != 0) {
@@ -104,6 +111,12 @@ void group_remove(FdGroup &g, uint32_t i)
 {
     tevent_fd **fdes = g.fdes();
     uint32_t total = g.count + g.idle;
+    if (total == 1 && g.many == nullptr) {
+        g.count = 0;
+        g.idle = 0;
+        g.got_error = false;
+        return;
+    }
     if (i < g.count) {
         for (uint32_t j = i + 1; j < total; j++) {
             fdes[j - 1] = fdes[j];

@@ -91,48 +91,7 @@ bool poller_reopen(tevent_context *ev, const tevent_fd *leaving, bool replay)
 
 void poller_changed(tevent_context *ev)
 {
-    if (ev->poller.ops->wake_on_change) {
-        common_wakeup(ev);
-    }
-}
-
-bool poller_arm(tevent_context *ev, tevent_fd *fde)
-{
-    // A switch to the fallback poller arms every fde, this one included.
-    if (!poller_current(ev, nullptr, false)) {
-        return true;
-    }
-    bool ok = ev->poller.ops->arm(ev, fde);
-    if (poller_recover(ev, nullptr, false)) {
-        return true;
-    }
-    if (ok) {
-        poller_changed(ev);
-    }
-    return ok;
-}
-
-void poller_modify(tevent_context *ev, tevent_fd *fde)
-{
-    if (!poller_current(ev, nullptr, false)) {
-        return;
-    }
-    ev->poller.ops->modify(ev, fde);
-    if (!poller_recover(ev, nullptr, false)) {
-        poller_changed(ev);
-    }
-}
-
-void poller_disarm(tevent_context *ev, tevent_fd *fde)
-{
-    bool active = fde->flags != 0;
-    if (!poller_current(ev, fde, false)) {
-        return;
-    }
-    ev->poller.ops->disarm(ev, fde);
-    if (!poller_recover(ev, fde, false) && active) {
-        poller_changed(ev);
-    }
+    common_wakeup(ev);
 }
 
 } // namespace tev

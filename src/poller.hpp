@@ -153,13 +153,51 @@ inline bool poller_recover(tevent_context *ev, const tevent_fd *leaving,
     return ev->poller.failure != nullptr && poller_switch(ev, leaving, replay);
 }
 
-// The fd adaptors: through the poller, with fork, failure and wakeup
-// handling.  poller_arm() false: out of memory.
-bool poller_arm(tevent_context *ev, tevent_fd *fde);
-void poller_modify(tevent_context *ev, tevent_fd *fde);
-void poller_disarm(tevent_context *ev, tevent_fd *fde);
-
-// Writes the wakeup fd if the poller asks for it.
+// Writes the wakeup fd (for a poller that asks for it).
 void poller_changed(tevent_context *ev);
+
+// The fd adaptors: through the poller, with fork, failure and wakeup
+// handling.  Inline, as they run for every fd event added and freed.
+
+// False: out of memory.
+inline bool poller_arm(tevent_context *ev, tevent_fd *fde)
+{
+    // A switch to the fallback poller arms every fde, this one included.
+    if (!poller_current(ev, nullptr, false)) {
+        return true;
+    }
+    bool ok = ev->poller.ops->arm(ev, fde);
+    if (poller_recover(ev, nullptr, false)) {
+        return true;
+    }
+    if (ok && ev->poller.ops->wake_on_change) {
+        poller_changed(ev);
+    }
+    return ok;
+}
+
+inline void poller_modify(tevent_context *ev, tevent_fd *fde)
+{
+    if (!poller_current(ev, nullptr, false)) {
+        return;
+    }
+    ev->poller.ops->modify(ev, fde);
+    if (!poller_recover(ev, nullptr, false) && ev->poller.ops->wake_on_change) {
+        poller_changed(ev);
+    }
+}
+
+inline void poller_disarm(tevent_context *ev, tevent_fd *fde)
+{
+    bool active = fde->flags != 0;
+    if (!poller_current(ev, fde, false)) {
+        return;
+    }
+    ev->poller.ops->disarm(ev, fde);
+    if (!poller_recover(ev, fde, false) && active &&
+        ev->poller.ops->wake_on_change) {
+        poller_changed(ev);
+    }
+}
 
 } // namespace tev
