@@ -7,6 +7,7 @@
 // convert and forward.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -271,9 +272,10 @@ struct tevent_context {
     void (*fd_disarm_hook)(tevent_fd *fde) = nullptr;
     void *std_glue = nullptr; // the "standard" backend's per-context state
 
-    // Wakes the loop from signal handlers and other threads.
+    // Wakes the loop from signal handlers and other threads (which read
+    // the fd without a lock).
     tevent_fd *wakeup_fde = nullptr;
-    int wakeup_fd = -1;
+    std::atomic<int> wakeup_fd{-1};
 
     struct {
         enum tevent_debug_level max_level = TEVENT_DEBUG_FATAL;

@@ -88,8 +88,7 @@ void wake_contexts(const AsyncSlot &slot)
     for (uint32_t i = 0; i < count; i++) {
         tevent_context *ev = std::atomic_ref<tevent_context *>(evs[i]).load(
             std::memory_order_relaxed);
-        int fd =
-            std::atomic_ref<int>(ev->wakeup_fd).load(std::memory_order_relaxed);
+        int fd = ev->wakeup_fd.load(std::memory_order_relaxed);
         if (fd != -1) {
             common_wakeup_fd(fd);
         }

@@ -300,7 +300,7 @@ void threaded_schedule_immediate(tevent_threaded_context *tctx,
     {
         MutexLock lock(&main_ev->scheduled_mutex);
         main_ev->scheduled_immediates.push_back(im);
-        wakeup_fd = main_ev->wakeup_fd;
+        wakeup_fd = main_ev->wakeup_fd.load(std::memory_order_relaxed);
     }
     // Still under the tctx mutex: the context cannot have closed the fd,
     // since its teardown detaches this tctx under the same mutex first.
