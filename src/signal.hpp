@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// Process-wide signal delivery (signal.cpp).
+// Signal events and their dispatch (signal.cpp).
 #pragma once
 
 #include "core.hpp"
