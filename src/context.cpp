@@ -266,6 +266,8 @@ int context_destructor(tevent_context *ev)
         abort();
     }
     wrappers_orphan_all(ev);
+    // A delivery still finding ev would write into a closed (or reused) fd.
+    signals_leave_wake_lists(ev);
     common_wakeup_fini(ev);
     while (tevent_fd *fde = ev->fd_events.head) {
         fd_disarm_unhooked(fde);

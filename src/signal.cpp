@@ -31,7 +31,8 @@ namespace
 struct SignalNode {
     SignalNode *prev = nullptr, *next = nullptr;
     tevent_signal *se = nullptr;
-    // The context this event keeps in the wake list of its signal.
+    // The context this event keeps in the wake list of its signal, until
+    // either leaves.
     tevent_context *wake_ev = nullptr;
 };
 
@@ -132,7 +133,10 @@ void unregister_event(tevent_signal *se, SignalNode *node)
         }
     }
     ps.events.remove(node);
-    wake_list_remove(se->signum, node->wake_ev);
+    if (node->wake_ev != nullptr) {
+        wake_list_remove(se->signum, node->wake_ev);
+        node->wake_ev = nullptr;
+    }
     if (ps.events.empty() && ps.installed) {
         restore_handler(se->signum);
     }
@@ -365,6 +369,22 @@ size_t num_signals()
 size_t sa_info_queue_count()
 {
     return siginfo_ring_size;
+}
+
+void signals_leave_wake_lists(tevent_context *ev)
+{
+    if (ev->signal_events.empty()) {
+        return;
+    }
+    MutexLock lock(&g_lock);
+    for (tevent_signal *se = ev->signal_events.head; se != nullptr;
+         se = se->next) {
+        auto *node = static_cast<SignalNode *>(se->additional_data);
+        if (node->wake_ev != nullptr) {
+            wake_list_remove(se->signum, node->wake_ev);
+            node->wake_ev = nullptr;
+        }
+    }
 }
 
 void signals_detach_all(tevent_context *ev)
