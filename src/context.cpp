@@ -67,10 +67,12 @@ void atfork_prepare()
         threads_atfork_prepare(ev);
     }
     signals_atfork_prepare();
+    thread_proxies_atfork_prepare();
 }
 
 void atfork_parent()
 {
+    thread_proxies_atfork_parent();
     signals_atfork_parent();
     for (tevent_context *ev = g_contexts.tail; ev != nullptr; ev = ev->prev) {
         threads_atfork_parent(ev);
@@ -83,6 +85,7 @@ void atfork_parent()
 void atfork_child()
 {
     g_cached_pid = getpid();
+    thread_proxies_atfork_child();
     signals_atfork_child();
     for (tevent_context *ev = g_contexts.tail; ev != nullptr; ev = ev->prev) {
         threads_atfork_child(ev);
