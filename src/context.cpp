@@ -45,10 +45,12 @@ void atfork_prepare()
         threads_atfork_prepare(ev);
     }
     signals_atfork_prepare();
+    thread_proxies_atfork_prepare();
 }
 
 void atfork_parent()
 {
+    thread_proxies_atfork_parent();
     signals_atfork_parent();
     for (tevent_context *ev = g_contexts.tail; ev != nullptr; ev = ev->prev) {
         threads_atfork_parent(ev);
@@ -62,6 +64,7 @@ void atfork_child()
 {
     g_cached_pid = getpid();
     g_fork_generation += 1;
+    thread_proxies_atfork_child();
     signals_atfork_child();
     for (tevent_context *ev = g_contexts.tail; ev != nullptr; ev = ev->prev) {
         threads_atfork_child(ev);
@@ -134,6 +137,8 @@ int context_destructor(tevent_context *ev)
         abort();
     }
     wrappers_orphan_all(ev);
+    // A delivery still finding ev would write into a closed (or reused) fd.
+    signals_leave_wake_lists(ev);
     common_wakeup_fini(ev);
     while (tevent_fd *fde = ev->fd_events.head) {
         fd_detach(fde);

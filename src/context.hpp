@@ -5,6 +5,8 @@
 // it; the backend registry is in registry.hpp.
 #pragma once
 
+#include <atomic>
+
 #include "core.hpp"
 #include "loop.hpp"
 #include "timer.hpp"
@@ -66,7 +68,8 @@ struct tevent_context {
 
     // Wakes the loop from signal handlers and other threads.
     tevent_fd *wakeup_fde = nullptr;
-    int wakeup_fd = -1;
+    // Atomic: the async signal handler reads it while teardown clears it.
+    std::atomic<int> wakeup_fd{-1};
 
     struct {
         enum tevent_debug_level max_level = TEVENT_DEBUG_FATAL;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// Process-wide signal delivery (signal.cpp).
+// Signal events and their dispatch (signal.cpp).
 #pragma once
 
 #include "context.hpp"
@@ -39,6 +39,9 @@ int common_invoke_signal_handler(tevent_signal *se, int signum, int count,
                                  void *siginfo, bool *removed);
 size_t num_signals();
 size_t sa_info_queue_count();
+// Context teardown, before the wakeup fd closes: no delivery writes to
+// ev's wakeup fd any more.
+void signals_leave_wake_lists(tevent_context *ev);
 // Context teardown: DETACH-traces, unlinks and cleans up every signal event
 // of ev (restoring the old disposition where it was the last one).
 void signals_detach_all(tevent_context *ev);

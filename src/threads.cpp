@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "debug.hpp"
+#include "fd.hpp"
 #include "immediate.hpp"
 #include "wakeup_fd.hpp"
 #include "wrapper.hpp"
@@ -35,6 +36,7 @@ struct ProxyItem {
 } // namespace
 
 struct tevent_thread_proxy {
+    tevent_thread_proxy *prev = nullptr, *next = nullptr; // every proxy
     pthread_mutex_t mutex;
     tevent_context *dest_ev_ctx = nullptr;
     int read_fd = -1;
@@ -50,7 +52,13 @@ namespace tev
 namespace
 {
 
-// Freeing an item frees its immediate and its private data with it.
+// Every proxy, so that the fork handlers can take their mutexes.  Lock
+// order: g_proxies_mutex, then a proxy's mutex.
+pthread_mutex_t g_proxies_mutex = PTHREAD_MUTEX_INITIALIZER;
+List<tevent_thread_proxy> g_proxies;
+
+// Freeing an item frees its immediate and its private data with it, which
+// may run the caller's destructors: never under the proxy's mutex.
 void free_items(List<ProxyItem> &list)
 {
     while (ProxyItem *item = list.head) {
@@ -59,11 +67,23 @@ void free_items(List<ProxyItem> &list)
     }
 }
 
+// Moves the items of `from` to a list the caller frees after unlocking.
+List<ProxyItem> take_items(List<ProxyItem> &from)
+{
+    List<ProxyItem> taken = from;
+    from = List<ProxyItem>{};
+    return taken;
+}
+
 void free_finished_items(tevent_context *, tevent_immediate *, void *pd)
 {
     auto *tp = talloc_get_type_abort(pd, struct tevent_thread_proxy);
-    MutexLock lock(&tp->mutex);
-    free_items(tp->finished);
+    List<ProxyItem> finished;
+    {
+        MutexLock lock(&tp->mutex);
+        finished = take_items(tp->finished);
+    }
+    free_items(finished);
 }
 
 // Runs on the destination thread with tp->mutex held.
@@ -88,10 +108,16 @@ void schedule_pending(tevent_thread_proxy *tp)
                                 "free_list_handler", TEV_LOCATION);
 }
 
-void proxy_pipe_readable(tevent_context *, tevent_fd *, uint16_t, void *pd)
+void proxy_pipe_readable(tevent_context *, tevent_fd *fde, uint16_t, void *pd)
 {
     auto *tp = talloc_get_type_abort(pd, struct tevent_thread_proxy);
     MutexLock lock(&tp->mutex);
+    if (tp->write_fd == -1) {
+        // A fork child that got no pipe of its own: the parent's bytes are
+        // not ours to read.
+        fd_set_flags(fde, 0);
+        return;
+    }
     char buf[64];
     ssize_t len;
     do {
@@ -102,6 +128,11 @@ void proxy_pipe_readable(tevent_context *, tevent_fd *, uint16_t, void *pd)
 
 int proxy_destructor(tevent_thread_proxy *tp)
 {
+    {
+        MutexLock lock(&g_proxies_mutex);
+        g_proxies.remove(tp);
+    }
+    List<ProxyItem> pending, finished;
     {
         MutexLock lock(&tp->mutex);
         talloc_free(tp->pipe_read_fde);
@@ -115,15 +146,47 @@ int proxy_destructor(tevent_thread_proxy *tp)
             close(tp->write_fd);
             tp->write_fd = -1;
         }
-        free_items(tp->pending);
-        free_items(tp->finished);
+        pending = take_items(tp->pending);
+        finished = take_items(tp->finished);
         talloc_free(tp->free_im);
         tp->free_im = nullptr;
     }
+    free_items(pending);
+    free_items(finished);
     if (pthread_mutex_destroy(&tp->mutex) != 0) {
         abort();
     }
     return 0;
+}
+
+// Fork child: the pipe is shared with the parent, whose producers' bytes
+// the child's loop would steal (and the other way round).  The proxy gets
+// a pipe of its own under the same fd numbers, so that its fde (and an
+// epoll backend re-creating its registrations in the child) follows; when
+// no pipe can be had, the proxy stops taking items.
+void renew_proxy_pipe(tevent_thread_proxy *tp)
+{
+    if (tp->write_fd == -1) {
+        return;
+    }
+    int fds[2];
+    if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0) {
+        bool moved = dup3(fds[0], tp->read_fd, O_CLOEXEC) != -1 &&
+                     dup3(fds[1], tp->write_fd, O_CLOEXEC) != -1;
+        close(fds[0]);
+        close(fds[1]);
+        if (moved) {
+            // Items handed over before the fork stay pending here too.
+            if (!tp->pending.empty()) {
+                char c = '\0';
+                ssize_t written = write(tp->write_fd, &c, 1);
+                (void)written;
+            }
+            return;
+        }
+    }
+    close(tp->write_fd);
+    tp->write_fd = -1;
 }
 
 // Immediates scheduled from a thread must not be freed until activated.
@@ -185,6 +248,10 @@ tevent_thread_proxy *thread_proxy_create(tevent_context *dest_ev)
         return nullptr;
     }
     tp->dest_ev_ctx = dest_ev;
+    {
+        MutexLock lock(&g_proxies_mutex);
+        g_proxies.push_front(tp);
+    }
     talloc_set_destructor(tp, proxy_destructor);
 
     int fds[2];
@@ -300,7 +367,7 @@ void threaded_schedule_immediate(tevent_threaded_context *tctx,
     {
         MutexLock lock(&main_ev->scheduled_mutex);
         main_ev->scheduled_immediates.push_back(im);
-        wakeup_fd = main_ev->wakeup_fd;
+        wakeup_fd = main_ev->wakeup_fd.load(std::memory_order_relaxed);
     }
     // Still under the tctx mutex: the context cannot have closed the fd,
     // since its teardown detaches this tctx under the same mutex first.
@@ -376,6 +443,31 @@ void threads_atfork_parent(tevent_context *ev)
          tctx = tctx->prev) {
         unlock_or_abort(ev, &tctx->event_ctx_mutex);
     }
+}
+
+void thread_proxies_atfork_prepare()
+{
+    lock_or_abort(nullptr, &g_proxies_mutex);
+    for (auto *tp = g_proxies.head; tp != nullptr; tp = tp->next) {
+        lock_or_abort(nullptr, &tp->mutex);
+    }
+}
+
+void thread_proxies_atfork_parent()
+{
+    for (auto *tp = g_proxies.tail; tp != nullptr; tp = tp->prev) {
+        unlock_or_abort(nullptr, &tp->mutex);
+    }
+    unlock_or_abort(nullptr, &g_proxies_mutex);
+}
+
+void thread_proxies_atfork_child()
+{
+    for (auto *tp = g_proxies.tail; tp != nullptr; tp = tp->prev) {
+        renew_proxy_pipe(tp);
+        unlock_or_abort(nullptr, &tp->mutex);
+    }
+    unlock_or_abort(nullptr, &g_proxies_mutex);
 }
 
 void threads_atfork_child(tevent_context *ev)

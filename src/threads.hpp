@@ -39,4 +39,11 @@ void threads_atfork_prepare(tevent_context *ev);
 void threads_atfork_parent(tevent_context *ev);
 void threads_atfork_child(tevent_context *ev);
 
+// Fork handlers for every thread proxy: no proxy mutex stays locked by a
+// thread that does not exist in the child, and a child's proxy gets a pipe
+// of its own.
+void thread_proxies_atfork_prepare();
+void thread_proxies_atfork_parent();
+void thread_proxies_atfork_child();
+
 } // namespace tev

@@ -36,13 +36,13 @@ int common_wakeup_init(tevent_context *ev)
     if (fd == -1) {
         return errno;
     }
-    ev->wakeup_fd = fd;
+    ev->wakeup_fd.store(fd, std::memory_order_relaxed);
     ev->wakeup_fde =
         ev->ops->add_fd(ev, ev, fd, TEVENT_FD_READ, drain_wakeup, nullptr,
                         "wakeup_pipe_handler", TEV_LOCATION);
     if (ev->wakeup_fde == nullptr) {
+        ev->wakeup_fd.store(-1, std::memory_order_relaxed);
         close(fd);
-        ev->wakeup_fd = -1;
         return ENOMEM;
     }
     return 0;
@@ -63,7 +63,7 @@ int common_wakeup(tevent_context *ev)
     if (ev->wakeup_fde == nullptr) {
         return ENOTCONN;
     }
-    return common_wakeup_fd(ev->wakeup_fd);
+    return common_wakeup_fd(ev->wakeup_fd.load(std::memory_order_relaxed));
 }
 
 void common_wakeup_fini(tevent_context *ev)
@@ -73,8 +73,7 @@ void common_wakeup_fini(tevent_context *ev)
     }
     talloc_free(ev->wakeup_fde);
     ev->wakeup_fde = nullptr;
-    close(ev->wakeup_fd);
-    ev->wakeup_fd = -1;
+    close(ev->wakeup_fd.exchange(-1, std::memory_order_relaxed));
 }
 
 } // namespace tev

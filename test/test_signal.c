@@ -2,10 +2,11 @@
 /*
  * Signal events: handler arguments, accumulated counts, SA_SIGINFO delivery
  * and the full siginfo ring, SA_RESETHAND, process-wide dispatch across
- * contexts, freeing from handlers, restoring the old disposition, limits,
- * talloc layout, trace points, wrappers and waking a sleeping loop.
+ * contexts, freeing from handlers, nested loops, restoring the old
+ * disposition, limits, talloc layout, trace points, wrappers and waking a
+ * sleeping loop.
  */
-#include "test_util.h"
+#include "test_signal_util.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -61,77 +62,6 @@ static void on_signal(struct tevent_context *ev, struct tevent_signal *se,
 static int rt_signal(void)
 {
     return SIGRTMIN + 1;
-}
-
-static void set_ignored(int signum)
-{
-    struct sigaction act;
-    memset(&act, 0, sizeof(act));
-    act.sa_handler = SIG_IGN;
-    assert_int_equal(sigaction(signum, &act, NULL), 0);
-}
-
-static bool is_ignored(int signum)
-{
-    struct sigaction cur;
-    assert_int_equal(sigaction(signum, NULL, &cur), 0);
-    return cur.sa_handler == SIG_IGN;
-}
-
-/*
- * Queues signum with value and returns once the process no longer holds it
- * undelivered, unless it is blocked (then it waits in the kernel).  The
- * kernel runs the handler before sigqueue() returns, but valgrind keeps the
- * signal pending until the program makes a blocking call, and
- * ThreadSanitizer runs the handler when the next intercepted call
- * (sigpending() here) returns; a standard signal queued again before that
- * would merge with the undelivered one.
- */
-static void queue_signal(int signum, int value)
-{
-    union sigval v = {.sival_int = value};
-    assert_int_equal(sigqueue(getpid(), signum, v), 0);
-    for (;;) {
-        sigset_t pending, mask;
-        assert_int_equal(sigpending(&pending), 0);
-        assert_int_equal(sigprocmask(SIG_BLOCK, NULL, &mask), 0);
-        if (!sigismember(&pending, signum) || sigismember(&mask, signum)) {
-            return;
-        }
-        poll(NULL, 0, 10);
-    }
-}
-
-static void block_from_handler(int signum, siginfo_t *info, void *uctx)
-{
-    (void)info;
-    sigaddset(&((ucontext_t *)uctx)->uc_sigmask, signum);
-}
-
-/*
- * Whether a handler's change to the interrupted context's signal mask (how
- * a full siginfo ring blocks its signal) outlives the handler for a queued
- * signal.  The kernel keeps it; valgrind restores the mask it saved itself,
- * and ThreadSanitizer runs a deferred handler on a copy of the context.
- */
-static bool handler_mask_change_kept(void)
-{
-    int signum = rt_signal() + 1;
-    struct sigaction act, old;
-    memset(&act, 0, sizeof(act));
-    act.sa_sigaction = block_from_handler;
-    act.sa_flags = SA_SIGINFO;
-    assert_int_equal(sigaction(signum, &act, &old), 0);
-    queue_signal(signum, 0);
-
-    sigset_t mask;
-    assert_int_equal(sigprocmask(SIG_BLOCK, NULL, &mask), 0);
-    bool kept = sigismember(&mask, signum);
-    sigemptyset(&mask);
-    sigaddset(&mask, signum);
-    assert_int_equal(sigprocmask(SIG_UNBLOCK, &mask, NULL), 0);
-    assert_int_equal(sigaction(signum, &old, NULL), 0);
-    return kept;
 }
 
 static int setup(void **state)
@@ -243,7 +173,7 @@ static void test_siginfo_ring_full(void **state)
     assert_non_null(
         tevent_add_signal(ev, *state, signum, SA_SIGINFO, on_signal, NULL));
 
-    if (!handler_mask_change_kept()) {
+    if (!handler_mask_change_kept(rt_signal() + 1)) {
         /* Under valgrind and ThreadSanitizer the full ring cannot block its
          * signal (see handler_mask_change_kept()), so only a ring's worth
          * of deliveries is checked there. */
@@ -485,6 +415,45 @@ static void test_double_free_in_handler(void **state)
     assert_non_null(g_abort_reason);
     assert_string_equal(g_abort_reason, "tevent_signal double free");
     assert_true(freed);
+}
+
+/* The first call raises SIGUSR2 and runs a nested loop. */
+static void nest_once(struct tevent_context *ev, struct tevent_signal *se,
+                      int signum, int count, void *siginfo, void *private_data)
+{
+    record(ev, se, signum, count, siginfo, private_data);
+    if (g_log.n == 1) {
+        assert_int_equal(raise(SIGUSR2), 0);
+        assert_int_equal(tevent_loop_once(ev), 0);
+    }
+}
+
+static void test_nested_loop_dispatches_each_delivery_once(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    /* Nesting is deprecated API, but upstream still supports it. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    tevent_loop_allow_nesting(ev);
+#pragma GCC diagnostic pop
+    assert_non_null(
+        tevent_add_signal(ev, *state, SIGUSR1, 0, on_signal, ID(1)));
+    assert_non_null(
+        tevent_add_signal(ev, *state, SIGUSR1, 0, nest_once, ID(2)));
+    assert_non_null(
+        tevent_add_signal(ev, *state, SIGUSR2, 0, on_signal, ID(3)));
+
+    assert_int_equal(raise(SIGUSR1), 0);
+    assert_int_equal(tevent_loop_once(ev), 0);
+
+    /* The nested loop ran only the delivery that arrived meanwhile; the
+     * outer dispatch went on with the next event of SIGUSR1. */
+    assert_int_equal(g_log.n, 3);
+    assert_ptr_equal(g_log.calls[0].private_data, ID(2));
+    assert_ptr_equal(g_log.calls[1].private_data, ID(3));
+    assert_int_equal(g_log.calls[1].count, 1);
+    assert_ptr_equal(g_log.calls[2].private_data, ID(1));
+    assert_int_equal(g_log.calls[2].count, 1);
 }
 
 static int g_custom_calls;
@@ -867,6 +836,7 @@ int main(void)
         TEST(test_free_next_event_in_handler),
         TEST(test_free_parent_in_handler),
         TEST(test_double_free_in_handler),
+        TEST(test_nested_loop_dispatches_each_delivery_once),
         TEST(test_restore_old_disposition),
         TEST(test_limits),
         TEST(test_talloc_layout),
