@@ -121,18 +121,18 @@ int timer_destructor(tevent_timer *te)
 {
     if (te->destroyed) {
         check_double_free(te, "tevent_timer double free");
-    } else {
+    } else if (tevent_context *ev = te->event_ctx; ev != nullptr) {
         te->destroyed = true;
-        tevent_context *ev = te->event_ctx;
-        if (ev == nullptr) {
-            return 0;
-        }
         TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n",
                   te, te->handler_name);
         trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
         heap_remove(ev->timers, te);
         te->event_ctx = nullptr;
+    } else {
+        te->destroyed = true;
     }
+    // A detached timer can still be running (its context went away in the
+    // handler): its memory stays until the handler returns.
     if (te->busy) {
         return -1;
     }

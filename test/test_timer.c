@@ -502,6 +502,82 @@ static void test_many_random_timers(void **state)
     }
 }
 
+/* Wrapper timer hooks that only have to exist. */
+static void wrap_timer_hook(struct tevent_context *wrap_ev, void *private_state,
+                            struct tevent_context *main_ev,
+                            struct tevent_timer *te,
+                            struct timeval requested_time,
+                            struct timeval trigger_time,
+                            const char *handler_name, const char *location)
+{
+    (void)wrap_ev;
+    (void)private_state;
+    (void)main_ev;
+    (void)te;
+    (void)requested_time;
+    (void)trigger_time;
+    (void)handler_name;
+    (void)location;
+}
+
+static const struct tevent_wrapper_ops timer_wrap_ops = {
+    .name = "test_timer_wrapper",
+    .before_use = test_wrapper_before_use,
+    .after_use = test_wrapper_after_use,
+    .before_timer_handler = wrap_timer_hook,
+    .after_timer_handler = wrap_timer_hook,
+};
+
+struct wrap_state {
+    int unused;
+};
+
+static struct tevent_context *wrapper_on(struct tevent_context *ev,
+                                         TALLOC_CTX *mem_ctx)
+{
+    struct wrap_state *ws;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    struct tevent_context *wrap_ev = tevent_context_wrapper_create(
+        ev, mem_ctx, &timer_wrap_ops, &ws, struct wrap_state);
+#pragma GCC diagnostic pop
+    assert_non_null(wrap_ev);
+    return wrap_ev;
+}
+
+static void free_context_handler(struct tevent_context *ev,
+                                 struct tevent_timer *te,
+                                 struct timeval current_time,
+                                 void *private_data)
+{
+    log_timer(ev, te, current_time, NULL);
+    assert_int_equal(talloc_free(private_data), 0);
+}
+
+/* The handler of a wrapper timer frees the main context, which owns the
+ * wrapper, which owns the running timer: the wrapper's free waits for the
+ * handler, and the timer's free waits for the wrapper hooks. */
+static void test_wrapper_handler_frees_owning_main(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct tevent_context *wrap_ev = wrapper_on(ev, ev);
+    bool ev_freed, wrap_freed, te_freed;
+    struct tevent_timer *te = tevent_add_timer(
+        wrap_ev, wrap_ev, tevent_timeval_zero(), free_context_handler, ev);
+    assert_non_null(te);
+    watch_free(ev, &ev_freed);
+    watch_free(wrap_ev, &wrap_freed);
+    watch_free(te, &te_freed);
+
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_int_equal(g_log.n, 1);
+    assert_ptr_equal(g_log.evs[0], wrap_ev);
+    assert_true(ev_freed);
+    assert_true(wrap_freed);
+    assert_true(te_freed);
+    assert_null(g_abort_reason);
+}
+
 static void test_tags(void **state)
 {
     struct tevent_context *ev = test_context(*state);
@@ -550,6 +626,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_random_timers, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_wrapper_handler_frees_owning_main,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_tags, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
