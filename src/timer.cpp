@@ -150,7 +150,9 @@ bool insert_timer(tevent_context *ev, tevent_timer *te, bool shortcut)
     te->zero_shortcut = shortcut && timeval_is_zero(&te->next_event);
     te->seq = ev->timer_seq++;
     trace_timer(te->event_ctx, te, TEVENT_EVENT_TRACE_ATTACH);
-    return heap_push(ev->timers, te);
+    // A running timer is freed when its handler returns: queued, it could
+    // run again from a nested loop inside that handler.
+    return te->busy || heap_push(ev->timers, te);
 }
 
 tevent_timer *add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
@@ -211,8 +213,13 @@ void update_timer(tevent_timer *te, struct timeval next_event)
     trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
     heap_remove(ev->timers, te);
     te->next_event = next_event;
-    // The slot just freed leaves room, unless te was running (then it was
-    // not in the heap); upstream forbids that use as well.
+    if (te->busy && !te->destroyed) {
+        TEV_DEBUG(ev, TEVENT_DEBUG_WARNING,
+                  "tevent_update_timer() on timer %p \"%s\" inside its own "
+                  "handler: it is freed when the handler returns\n",
+                  te, te->handler_name);
+    }
+    // The slot just freed leaves room.
     insert_timer(ev, te, false);
 }
 
@@ -299,8 +306,6 @@ int common_invoke_timer_handler(tevent_timer *te, struct timeval current_time,
               "Ending timer event %p \"%s\"\n", te, te->handler_name);
     if (!te->destroyed && te->event_ctx != nullptr) {
         trace_timer(te->event_ctx, te, TEVENT_EVENT_TRACE_DETACH);
-        // A handler that re-armed its own timer put it back in the heap.
-        heap_remove(te->event_ctx->timers, te);
     }
     te->wrapper = nullptr;
     te->event_ctx = nullptr;
