@@ -223,6 +223,12 @@ void update_timer(tevent_timer *te, struct timeval next_event)
     insert_timer(ev, te, false);
 }
 
+bool timer_set_wrapper(tevent_timer *te, tevent_wrapper_glue *glue)
+{
+    te->wrapper = glue;
+    return true;
+}
+
 tevent_timer *timer_first(const tevent_context *ev)
 {
     return ev->timers.count > 0 ? ev->timers.slots[0] : nullptr;

@@ -23,6 +23,9 @@ struct timeval common_loop_timer_delay(tevent_context *ev);
 int common_invoke_timer_handler(tevent_timer *te, struct timeval current_time,
                                 bool *removed);
 
+// Marks a timer just added on the main context as created through glue.
+// False (nothing changed) when out of memory.
+bool timer_set_wrapper(tevent_timer *te, tevent_wrapper_glue *glue);
 // The earliest timer, or nullptr.
 tevent_timer *timer_first(const tevent_context *ev);
 // Context teardown: DETACH-traces and forgets every timer (earliest first).
