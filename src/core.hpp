@@ -16,6 +16,8 @@
 
 #include "tevent_internal.h"
 
+struct tevent_wrapper_glue;
+
 namespace tev
 {
 
@@ -120,12 +122,56 @@ class MutexLock
     pthread_mutex_t *m_;
 };
 
-// Min-heap of timers keyed by (deadline, insertion class, sequence number):
-// O(log n) insert, remove and update; equal deadlines keep FIFO order.
+// The pending timers of a context (timer_queue.cpp).  Zero timers added
+// through the shortcut wait in a FIFO; a timer whose deadline is not before
+// the sorted run's last one is appended to that run; the others go into a
+// binary min-heap.
+enum TimerPlace : uint32_t {
+    timer_unqueued = 0,
+    timer_in_zero = 1,
+    timer_in_run = 2,
+    timer_in_heap = 3,
+};
+
+struct TimerList {
+    tevent_timer *head = nullptr;
+    tevent_timer *tail = nullptr;
+};
+
 struct TimerHeap {
     tevent_timer **slots = nullptr; // malloc()ed, freed at context teardown
-    size_t count = 0;
-    size_t capacity = 0;
+    uint32_t count = 0;
+    uint32_t capacity = 0;
+    uint64_t seq = 0; // insertion order among equal deadlines
+    // The latest deadline pushed since the heap was last empty.
+    struct timeval high = {0, 0};
+};
+
+// What the timers added at one place share (timer_sites.cpp).  Pending
+// timers hold references; unused sites are reclaimed lazily.
+struct TimerSite {
+    tevent_timer_handler_t handler;
+    const char *handler_name;
+    const char *location;
+    tevent_wrapper_glue *wrapper;
+    uint32_t refs;
+    uint32_t chain; // next site + 1 in the hash bucket or the free list
+};
+
+struct TimerSites {
+    TimerSite *v = nullptr;      // malloc()ed
+    uint32_t *buckets = nullptr; // malloc()ed, `capacity` of them
+    uint32_t count = 0;          // sites handed out, free ones included
+    uint32_t capacity = 0;
+    uint32_t free = 0; // first free site + 1
+    uint32_t last = 0; // most recently used site + 1
+};
+
+struct TimerQueue {
+    TimerList zero;
+    TimerList run;
+    TimerHeap heap;
+    TimerSites sites;
 };
 
 // A loop call or handler dispatch running on a context (nested ones chain,
@@ -143,8 +189,6 @@ struct LoopFrame {
 // `busy` is set while the object's handler runs; `destroyed` once its
 // talloc destructor ran, which while `busy` keeps the memory until the
 // handler returns (and makes a second explicit free detectable).
-
-struct tevent_wrapper_glue;
 
 // talloc names compared on hot paths: one object, so that talloc's name
 // check succeeds on the pointer comparison.
@@ -180,23 +224,39 @@ struct tevent_fd {
     } mpx;
 };
 
+// 56 bytes, so that with talloc's header it fills a 160-byte malloc chunk:
+// the handler, its names and the wrapper live in the context's TimerSites,
+// tv_usec takes 32 bits unless it is `wide`.
 struct tevent_timer {
-    tevent_context *event_ctx = nullptr;
-    tevent_wrapper_glue *wrapper = nullptr;
-    bool busy = false;
-    bool destroyed = false;
-    // Zero-deadline timers added through the shortcut sort before zero
-    // timers inserted by a plain sorted insert (see timer.cpp).
-    bool zero_shortcut = false;
-    uint32_t heap_index = 0; // position in the context's heap (timer.cpp)
-    struct timeval next_event = {0, 0};
-    tevent_timer_handler_t handler = nullptr;
+    tevent_context *event_ctx = nullptr; // nullptr once detached
+    // Where it waits (`place`): linked in the zero FIFO or the sorted run,
+    // or at `index` in the heap.  While its handler runs (unqueued), the
+    // dispatcher's copy of its site.
+    union {
+        struct {
+            tevent_timer *prev;
+            tevent_timer *next;
+        } link;
+        struct {
+            uint64_t seq;
+            uint32_t index;
+            int32_t usec_hi; // upper half of a wide tv_usec
+        } heap;
+        struct {
+            const tev::TimerSite *site;
+        } running;
+    } pos = {};
     void *private_data = nullptr;
-    const char *handler_name = nullptr;
-    const char *location = nullptr;
     uint64_t tag = 0;
-    uint64_t seq = 0; // insertion order among equal deadlines
+    time_t tv_sec = 0;      // the deadline, exactly as given
+    int32_t usec_lo = 0;    // tv_usec, or its lower half when `wide`
+    uint32_t site : 24 = 0; // index in event_ctx->timers.sites
+    uint32_t place : 2 = tev::timer_unqueued;
+    uint32_t wide : 1 = 0; // tv_usec needs 64 bits: only ever in the heap
+    uint32_t busy : 1 = 0;
+    uint32_t destroyed : 1 = 0;
 };
+static_assert(sizeof(tevent_timer) == 56);
 
 struct tevent_immediate {
     tevent_immediate *prev = nullptr, *next = nullptr;
@@ -258,8 +318,7 @@ struct tevent_context {
     tev::List<tevent_threaded_context> threaded_contexts;
     tev::List<tevent_immediate> immediate_events;
     tev::List<tevent_fd> fd_events; // new fdes at the head
-    tev::TimerHeap timers;
-    uint64_t timer_seq = 0;
+    tev::TimerQueue timers;
 
     // Immediates handed over by other threads, guarded by scheduled_mutex.
     pthread_mutex_t scheduled_mutex;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// Timers held in a min-heap (timer.cpp) and timeval helpers (timeval.cpp).
+// Timers (timer.cpp; their queue: timer_queue.cpp) and timeval helpers
+// (timeval.cpp).
 #pragma once
 
 #include "core.hpp"
@@ -35,7 +36,12 @@ void timers_detach_all(tevent_context *ev);
 void timers_detach_wrapper(tevent_context *ev, const tevent_wrapper_glue *glue);
 
 int timeval_compare(const struct timeval *a, const struct timeval *b);
-struct timeval timeval_current();
+inline struct timeval timeval_current()
+{
+    struct timeval tv;
+    gettimeofday(&tv, nullptr);
+    return tv;
+}
 struct timeval timeval_add(const struct timeval *tv, uint32_t secs,
                            uint32_t usecs);
 struct timeval timeval_until(const struct timeval *from,
