@@ -59,9 +59,13 @@ void sift_up(TimerHeap &h, uint32_t i)
     place(h, i, te);
 }
 
-void sift_down(TimerHeap &h, uint32_t i)
+// Moves the hole at i down to a leaf along the earlier children, then te
+// up from there (not above i): one comparison per level on the way down
+// instead of two, since te, taken from the heap's end, mostly belongs near
+// the bottom.
+void sift_down(TimerHeap &h, uint32_t i, tevent_timer *te)
 {
-    tevent_timer *te = h.slots[i];
+    uint32_t top = i;
     for (;;) {
         uint64_t child = 2 * static_cast<uint64_t>(i) + 1;
         if (child >= h.count) {
@@ -71,11 +75,16 @@ void sift_down(TimerHeap &h, uint32_t i)
             heap_before(h.slots[child + 1], h.slots[child])) {
             child += 1;
         }
-        if (!heap_before(h.slots[child], te)) {
-            break;
-        }
         place(h, i, h.slots[child]);
         i = static_cast<uint32_t>(child);
+    }
+    while (i > top) {
+        uint32_t parent = (i - 1) / 2;
+        if (!heap_before(te, h.slots[parent])) {
+            break;
+        }
+        place(h, i, h.slots[parent]);
+        i = parent;
     }
     place(h, i, te);
 }
@@ -116,11 +125,12 @@ void timer_heap_remove(TimerHeap &h, tevent_timer *te)
     if (i == h.count) {
         return;
     }
-    place(h, i, h.slots[h.count]);
-    if (i > 0 && heap_before(h.slots[i], h.slots[(i - 1) / 2])) {
+    tevent_timer *last = h.slots[h.count];
+    if (i > 0 && heap_before(last, h.slots[(i - 1) / 2])) {
+        place(h, i, last);
         sift_up(h, i);
     } else {
-        sift_down(h, i);
+        sift_down(h, i, last);
     }
 }
 
@@ -141,7 +151,7 @@ void heap_drop_if(TimerHeap &h, bool (*drop)(tevent_timer *, void *), void *arg)
     }
     h.count = kept;
     for (uint32_t i = kept / 2; i-- > 0;) {
-        sift_down(h, i);
+        sift_down(h, i, h.slots[i]);
     }
 }
 
