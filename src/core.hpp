@@ -230,8 +230,8 @@ struct tevent_fd {
 struct tevent_timer {
     tevent_context *event_ctx = nullptr; // nullptr once detached
     // Where it waits (`place`): linked in the zero FIFO or the sorted run,
-    // or at `index` in the heap.  While its handler runs (unqueued), the
-    // dispatcher's copy of its site.
+    // or at `index` in the heap.  While its handler runs (unqueued), its
+    // name, for when the context and its site table go away meanwhile.
     union {
         struct {
             tevent_timer *prev;
@@ -243,7 +243,7 @@ struct tevent_timer {
             int32_t usec_hi; // upper half of a wide tv_usec
         } heap;
         struct {
-            const tev::TimerSite *site;
+            const char *handler_name;
         } running;
     } pos = {};
     void *private_data = nullptr;

@@ -32,7 +32,7 @@ int timer_destructor(tevent_timer *te)
         // going away, site table included).
         TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n",
                   te,
-                  te->busy ? te->pos.running.site->handler_name
+                  te->busy ? te->pos.running.handler_name
                            : timer_site(ev, te).handler_name);
         trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
         if (!te->busy) {
@@ -56,7 +56,7 @@ tevent_timer *add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
 {
     TimerQueue &q = ev->timers;
     uint32_t site =
-        site_acquire(q.sites, {handler, handler_name, location, nullptr, 0, 0});
+        site_acquire(q.sites, handler, handler_name, location, nullptr);
     if (site == no_site) {
         return nullptr;
     }
@@ -148,9 +148,9 @@ void update_timer(tevent_timer *te, struct timeval next_event)
 bool timer_set_wrapper(tevent_timer *te, tevent_wrapper_glue *glue)
 {
     TimerSites &sites = te->event_ctx->timers.sites;
-    TimerSite key = sites.v[te->site];
-    key.wrapper = glue;
-    uint32_t site = site_acquire(sites, key);
+    const TimerSite &old = sites.v[te->site];
+    uint32_t site =
+        site_acquire(sites, old.handler, old.handler_name, old.location, glue);
     if (site == no_site) {
         return false;
     }
@@ -196,6 +196,60 @@ void timers_detach_wrapper(tevent_context *ev, const tevent_wrapper_glue *glue)
         &match);
 }
 
+namespace
+{
+
+void invoke(tevent_context *ev, tevent_timer *te, struct timeval current_time)
+{
+    timer_dequeue(ev->timers, te);
+    // The handler may free the context and with it the site table.
+    const TimerSite &site = timer_site(ev, te);
+    tevent_timer_handler_t handler = site.handler;
+    const char *handler_name = site.handler_name;
+    const char *location = site.location;
+    tevent_wrapper_glue *glue = site.wrapper;
+    te->pos.running.handler_name = handler_name;
+    TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Running timer event %p \"%s\"\n", te,
+              handler_name);
+    te->busy = true;
+    tevent_context *handler_ev = ev;
+    if (glue != nullptr) {
+        handler_ev = glue->wrap_ev;
+        wrapper_push_use_internal(handler_ev, glue);
+        glue->ops->before_timer_handler(glue->wrap_ev, glue->private_state,
+                                        glue->main_ev, te, timer_deadline(te),
+                                        current_time, handler_name, location);
+    }
+    trace_timer(ev, te, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
+    FrameScope scope(ev);
+    handler(handler_ev, te, current_time, te->private_data);
+    bool ev_alive = !scope.ev_freed();
+    if (!ev_alive) {
+        // Nothing left to report to.
+        te->event_ctx = nullptr;
+    }
+    if (glue != nullptr) {
+        glue->ops->after_timer_handler(glue->wrap_ev, glue->private_state,
+                                       glue->main_ev, te, timer_deadline(te),
+                                       current_time, handler_name, location);
+        wrapper_pop_use_internal(handler_ev, glue);
+    }
+    te->busy = false;
+    TEV_DEBUG(te->event_ctx, TEVENT_DEBUG_TRACE,
+              "Ending timer event %p \"%s\"\n", te, handler_name);
+    if (ev_alive) {
+        // Still attached unless the handler freed it.
+        if (te->event_ctx != nullptr) {
+            trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
+        }
+        site_release(ev->timers.sites, te->site);
+    }
+    talloc_set_destructor(te, nullptr);
+    talloc_free(te);
+}
+
+} // namespace
+
 int common_invoke_timer_handler(tevent_timer *te, struct timeval current_time,
                                 bool *removed)
 {
@@ -206,49 +260,7 @@ int common_invoke_timer_handler(tevent_timer *te, struct timeval current_time,
     if (ev == nullptr) {
         return 0;
     }
-    timer_dequeue(ev->timers, te);
-    // The handler may free the context and with it the site table: the
-    // site's fields are used from this copy until the handler returns.
-    const TimerSite site = timer_site(ev, te);
-    te->pos.running.site = &site;
-    TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Running timer event %p \"%s\"\n", te,
-              site.handler_name);
-    te->busy = true;
-    tevent_context *handler_ev = ev;
-    tevent_wrapper_glue *glue = site.wrapper;
-    if (glue != nullptr) {
-        handler_ev = glue->wrap_ev;
-        wrapper_push_use_internal(handler_ev, glue);
-        glue->ops->before_timer_handler(
-            glue->wrap_ev, glue->private_state, glue->main_ev, te,
-            timer_deadline(te), current_time, site.handler_name, site.location);
-    }
-    trace_timer(ev, te, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
-    FrameScope scope(ev);
-    site.handler(handler_ev, te, current_time, te->private_data);
-    bool ev_alive = !scope.ev_freed();
-    if (!ev_alive) {
-        // Nothing left to report to.
-        te->event_ctx = nullptr;
-    }
-    if (glue != nullptr) {
-        glue->ops->after_timer_handler(
-            glue->wrap_ev, glue->private_state, glue->main_ev, te,
-            timer_deadline(te), current_time, site.handler_name, site.location);
-        wrapper_pop_use_internal(handler_ev, glue);
-    }
-    te->busy = false;
-    TEV_DEBUG(te->event_ctx, TEVENT_DEBUG_TRACE,
-              "Ending timer event %p \"%s\"\n", te, site.handler_name);
-    if (ev_alive) {
-        // Still attached unless the handler freed it.
-        if (te->event_ctx != nullptr) {
-            trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
-        }
-        site_release(ev->timers.sites, te->site);
-    }
-    talloc_set_destructor(te, nullptr);
-    talloc_free(te);
+    invoke(ev, te, current_time);
     if (removed != nullptr) {
         *removed = true;
     }
@@ -277,9 +289,7 @@ struct timeval common_loop_timer_delay(tevent_context *ev)
             }
         }
     }
-    if (common_invoke_timer_handler(te, now, nullptr) != 0) {
-        abort_with(ev, "tevent_common_invoke_timer_handler() failed");
-    }
+    invoke(ev, te, now);
     return {0, 0};
 }
 

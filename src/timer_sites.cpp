@@ -64,6 +64,12 @@ uint32_t unused(const TimerSites &s)
     return n;
 }
 
+bool same(const TimerSite &a, const TimerSite &b)
+{
+    return a.handler == b.handler && a.handler_name == b.handler_name &&
+           a.location == b.location && a.wrapper == b.wrapper;
+}
+
 bool grow(TimerSites &s)
 {
     if (s.capacity == max_capacity) {
@@ -114,7 +120,7 @@ uint32_t site_acquire_slow(TimerSites &s, const TimerSite &key)
     if (s.capacity != 0) {
         for (uint32_t i = s.buckets[bucket_of(key, s.capacity)]; i != 0;
              i = s.v[i - 1].chain) {
-            if (timer_site_equal(s.v[i - 1], key)) {
+            if (same(s.v[i - 1], key)) {
                 s.v[i - 1].refs += 1;
                 s.last = i;
                 return i - 1;

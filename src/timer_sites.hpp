@@ -12,27 +12,25 @@ namespace tev
 
 inline constexpr uint32_t no_site = UINT32_MAX;
 
-inline bool timer_site_equal(const TimerSite &a, const TimerSite &b)
-{
-    return a.handler == b.handler && a.handler_name == b.handler_name &&
-           a.location == b.location && a.wrapper == b.wrapper;
-}
-
 uint32_t site_acquire_slow(TimerSites &s, const TimerSite &key);
 
-// The index of the site equal to `key` (refs and chain ignored), created
+// The index of the site (handler, handler_name, location, wrapper), created
 // if needed, with one more reference; no_site when out of memory.  Timers
 // armed one after the other at one place find the last site used.
-inline uint32_t site_acquire(TimerSites &s, const TimerSite &key)
+inline uint32_t site_acquire(TimerSites &s, tevent_timer_handler_t handler,
+                             const char *handler_name, const char *location,
+                             tevent_wrapper_glue *wrapper)
 {
     if (s.last != 0) {
         TimerSite &site = s.v[s.last - 1];
-        if (timer_site_equal(site, key)) {
+        if (site.handler == handler && site.handler_name == handler_name &&
+            site.location == location && site.wrapper == wrapper) {
             site.refs += 1;
             return s.last - 1;
         }
     }
-    return site_acquire_slow(s, key);
+    return site_acquire_slow(s,
+                             {handler, handler_name, location, wrapper, 0, 0});
 }
 
 inline void site_release(TimerSites &s, uint32_t i)
