@@ -163,8 +163,9 @@ struct TimerSites {
     uint32_t *buckets = nullptr; // malloc()ed, `capacity` of them
     uint32_t count = 0;          // sites handed out, free ones included
     uint32_t capacity = 0;
-    uint32_t free = 0; // first free site + 1
-    uint32_t last = 0; // most recently used site + 1
+    uint32_t free = 0;              // first free site + 1
+    uint32_t last = 0;              // index of last_site
+    TimerSite *last_site = nullptr; // the most recently used site
 };
 
 struct TimerQueue {

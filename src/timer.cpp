@@ -22,23 +22,17 @@ namespace tev
 namespace
 {
 
-int timer_destructor(tevent_timer *te)
+int destructor_slow(tevent_timer *te)
 {
     if (te->destroyed) {
         check_double_free(te, "tevent_timer double free");
     } else if (tevent_context *ev = te->event_ctx; ev != nullptr) {
+        // Running: the dispatcher holds its site (the context may be going
+        // away, site table included) and dequeued it.
         te->destroyed = true;
-        // While it runs, the dispatcher holds its site (the context may be
-        // going away, site table included).
         TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n",
-                  te,
-                  te->busy ? te->pos.running.handler_name
-                           : timer_site(ev, te).handler_name);
+                  te, te->pos.running.handler_name);
         trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
-        if (!te->busy) {
-            timer_dequeue(ev->timers, te);
-            site_release(ev->timers.sites, te->site);
-        }
         te->event_ctx = nullptr;
     } else {
         te->destroyed = true;
@@ -46,6 +40,21 @@ int timer_destructor(tevent_timer *te)
     // A detached timer can still be running (its context went away in the
     // handler): its memory stays until the handler returns.
     return te->busy ? -1 : 0;
+}
+
+int timer_destructor(tevent_timer *te)
+{
+    tevent_context *ev = te->event_ctx;
+    if (ev == nullptr || te->busy || te->destroyed) {
+        return destructor_slow(te);
+    }
+    // A pending timer: gone once this returns.
+    TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n", te,
+              timer_site(ev, te).handler_name);
+    trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
+    timer_dequeue(ev->timers, te);
+    site_release(ev->timers.sites, te->site);
+    return 0;
 }
 
 template <bool shortcut>

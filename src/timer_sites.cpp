@@ -50,9 +50,7 @@ void rehash(TimerSites &s, bool recycle)
             s.free = i + 1;
         }
     }
-    if (recycle) {
-        s.last = 0;
-    }
+    s.last_site = nullptr;
 }
 
 uint32_t unused(const TimerSites &s)
@@ -122,7 +120,8 @@ uint32_t site_acquire_slow(TimerSites &s, const TimerSite &key)
              i = s.v[i - 1].chain) {
             if (same(s.v[i - 1], key)) {
                 s.v[i - 1].refs += 1;
-                s.last = i;
+                s.last = i - 1;
+                s.last_site = &s.v[i - 1];
                 return i - 1;
             }
         }
@@ -134,7 +133,8 @@ uint32_t site_acquire_slow(TimerSites &s, const TimerSite &key)
     s.v[i] = key;
     s.v[i].refs = 1;
     link(s, i);
-    s.last = i + 1;
+    s.last = i;
+    s.last_site = &s.v[i];
     return i;
 }
 

@@ -21,13 +21,12 @@ inline uint32_t site_acquire(TimerSites &s, tevent_timer_handler_t handler,
                              const char *handler_name, const char *location,
                              tevent_wrapper_glue *wrapper)
 {
-    if (s.last != 0) {
-        TimerSite &site = s.v[s.last - 1];
-        if (site.handler == handler && site.handler_name == handler_name &&
-            site.location == location && site.wrapper == wrapper) {
-            site.refs += 1;
-            return s.last - 1;
-        }
+    TimerSite *site = s.last_site;
+    if (site != nullptr && site->handler == handler &&
+        site->handler_name == handler_name && site->location == location &&
+        site->wrapper == wrapper) {
+        site->refs += 1;
+        return s.last;
     }
     return site_acquire_slow(s,
                              {handler, handler_name, location, wrapper, 0, 0});
