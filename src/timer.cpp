@@ -208,7 +208,8 @@ void timers_detach_wrapper(tevent_context *ev, const tevent_wrapper_glue *glue)
 namespace
 {
 
-void invoke(tevent_context *ev, tevent_timer *te, struct timeval current_time)
+[[gnu::always_inline]] inline void invoke(tevent_context *ev, tevent_timer *te,
+                                          struct timeval current_time)
 {
     timer_dequeue(ev->timers, te);
     // The handler may free the context and with it the site table.
