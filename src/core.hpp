@@ -173,6 +173,9 @@ struct TimerQueue {
     TimerList run;
     TimerHeap heap;
     TimerSites sites;
+    // Counts teardowns (tevent_re_initialise may run inside a handler): a
+    // running timer's site belongs to the table of its epoch only.
+    uint32_t epoch = 0;
 };
 
 // A loop call or handler dispatch running on a context (nested ones chain,

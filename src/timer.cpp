@@ -145,7 +145,7 @@ void update_timer(tevent_timer *te, struct timeval next_event)
         TEV_DEBUG(ev, TEVENT_DEBUG_WARNING,
                   "tevent_update_timer() on timer %p \"%s\" inside its own "
                   "handler: it is freed when the handler returns\n",
-                  te, timer_site(ev, te).handler_name);
+                  te, te->pos.running.handler_name);
     } else if (!timer_enqueue(ev->timers, te, false)) {
         TEV_DEBUG(ev, TEVENT_DEBUG_WARNING,
                   "tevent_update_timer(): no memory to queue timer %p "
@@ -183,6 +183,7 @@ void timers_detach_all(tevent_context *ev)
     }
     timer_queue_fini(ev->timers);
     sites_fini(ev->timers.sites);
+    ev->timers.epoch += 1;
 }
 
 void timers_detach_wrapper(tevent_context *ev, const tevent_wrapper_glue *glue)
@@ -231,6 +232,7 @@ namespace
                                         current_time, handler_name, location);
     }
     trace_timer(ev, te, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
+    uint32_t epoch = ev->timers.epoch;
     FrameScope scope(ev);
     handler(handler_ev, te, current_time, te->private_data);
     bool ev_alive = !scope.ev_freed();
@@ -252,7 +254,9 @@ namespace
         if (te->event_ctx != nullptr) {
             trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
         }
-        site_release(ev->timers.sites, te->site);
+        if (ev->timers.epoch == epoch) {
+            site_release(ev->timers.sites, te->site);
+        }
     }
     talloc_set_destructor(te, nullptr);
     talloc_free(te);

@@ -3,7 +3,7 @@
  * What timer handlers may do to their own timer and context: re-arm the
  * running timer (it is still freed afterwards, with a warning, and stays
  * out of the queue meanwhile), and free the context that owns the wrapper
- * that owns the running timer.
+ * that owns the running timer, or re-initialise it.
  */
 #include "test_util.h"
 
@@ -224,6 +224,58 @@ static void test_wrapper_handler_frees_owning_main(void **state)
     assert_null(g_abort_reason);
 }
 
+struct reinit {
+    struct tevent_timer *te;
+    int phase;
+};
+
+static void reinit_handler(struct tevent_context *ev, struct tevent_timer *te,
+                           struct timeval current_time, void *private_data)
+{
+    struct reinit *r = private_data;
+    log_timer(ev, te, current_time, ID(1));
+    assert_int_equal(tevent_re_initialise(ev), 0);
+    /* Still running on the re-initialised context: re-arming it only
+     * warns, and a new timer works. */
+    if (r->phase > 0) {
+        tevent_update_timer(te, tevent_timeval_zero());
+        assert_non_null(
+            tevent_add_timer(ev, ev, tevent_timeval_zero(), log_timer, ID(2)));
+    }
+}
+
+/* tevent_re_initialise() inside a timer handler drops the other timers;
+ * the running one ends normally. */
+static void test_re_initialise_in_handler(void **state)
+{
+    for (int phase = 0; phase < 2; phase++) {
+        struct tevent_context *ev = test_context(*state);
+        struct reinit r = {.phase = phase};
+        bool freed;
+        memset(&g_log, 0, sizeof(g_log));
+        r.te = tevent_add_timer(ev, *state, tevent_timeval_zero(),
+                                reinit_handler, &r);
+        assert_non_null(r.te);
+        watch_free(r.te, &freed);
+        assert_non_null(tevent_add_timer(ev, *state, tevent_timeval_set(1, 0),
+                                         log_timer, ID(3)));
+
+        loop_once_one(ev);
+        assert_true(freed);
+        if (phase == 0) {
+            assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_zero(),
+                                             log_timer, ID(2)));
+        }
+        loop_once_one(ev);
+        const int expected[] = {1, 2};
+        assert_order(expected, 2);
+        tevent_context_set_wait_timeout(ev, 0);
+        assert_int_equal(tevent_loop_once(ev), -1);
+        assert_int_equal(talloc_free(ev), 0);
+    }
+    assert_null(g_abort_reason);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -231,6 +283,7 @@ int main(void)
         T(test_update_in_own_handler),
         T(test_update_in_own_handler_nested_loop),
         T(test_wrapper_handler_frees_owning_main),
+        T(test_re_initialise_in_handler),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
