@@ -48,12 +48,14 @@ int timer_destructor(tevent_timer *te)
     if (ev == nullptr || te->busy || te->destroyed) {
         return destructor_slow(te);
     }
-    // A pending timer: gone once this returns.
+    // A pending timer: gone once this returns.  The site index is read
+    // before the flags next to it change (see invoke()).
+    uint32_t site = te->site;
     TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n", te,
-              timer_site(ev, te).handler_name);
+              ev->timers.sites.v[site].handler_name);
     trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
     timer_dequeue(ev->timers, te);
-    site_release(ev->timers.sites, te->site);
+    site_release(ev->timers.sites, site);
     return 0;
 }
 
@@ -94,7 +96,7 @@ tevent_timer *add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
         timer_set_deadline(te, next_event);
     }
     trace_timer(ev, te, TEVENT_EVENT_TRACE_ATTACH);
-    if (!timer_enqueue(q, te, shortcut)) {
+    if (!timer_enqueue(q, te, shortcut && timeval_is_zero(&next_event))) {
         // Only the heap array could not grow: undo the attach.
         trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
         site_release(q.sites, site);
@@ -212,9 +214,12 @@ namespace
 [[gnu::always_inline]] inline void invoke(tevent_context *ev, tevent_timer *te,
                                           struct timeval current_time)
 {
+    // Read before the flags in the same word are written byte-wise: a wider
+    // load right after a narrower store to it stalls the CPU.
+    uint32_t site_index = te->site;
     timer_dequeue(ev->timers, te);
     // The handler may free the context and with it the site table.
-    const TimerSite &site = timer_site(ev, te);
+    const TimerSite &site = ev->timers.sites.v[site_index];
     tevent_timer_handler_t handler = site.handler;
     const char *handler_name = site.handler_name;
     const char *location = site.location;
@@ -255,7 +260,7 @@ namespace
             trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
         }
         if (ev->timers.epoch == epoch) {
-            site_release(ev->timers.sites, te->site);
+            site_release(ev->timers.sites, site_index);
         }
     }
     talloc_set_destructor(te, nullptr);

@@ -29,7 +29,7 @@ inline struct timeval timer_deadline(const tevent_timer *te)
 
 inline bool timer_deadline_is_zero(const tevent_timer *te)
 {
-    return te->tv_sec == 0 && te->usec_lo == 0 && !te->wide;
+    return te->tv_sec == 0 && timer_usec(te) == 0;
 }
 
 // Only for a timer that is not queued (a wide tv_usec shares the heap data).
@@ -96,13 +96,14 @@ inline void timer_list_remove(TimerList &l, tevent_timer *te)
 bool timer_heap_push(TimerHeap &h, tevent_timer *te);
 void timer_heap_remove(TimerHeap &h, tevent_timer *te);
 
-// Queues te by its deadline.  `shortcut` puts a zero deadline in the zero
-// FIFO (tevent_add_timer); otherwise it goes behind every timer with a
+// Queues te by its deadline.  `zero_shortcut` (a zero deadline added by
+// tevent_add_timer; the caller tells from the timeval it has at hand) puts
+// it in the zero FIFO; otherwise it goes behind every timer with a
 // deadline <= its own.  False when out of memory (te stays unqueued).
 [[gnu::always_inline]] inline bool
-timer_enqueue(TimerQueue &q, tevent_timer *te, bool shortcut)
+timer_enqueue(TimerQueue &q, tevent_timer *te, bool zero_shortcut)
 {
-    if (shortcut && timer_deadline_is_zero(te)) {
+    if (zero_shortcut) {
         timer_list_append(q.zero, te);
         te->place = timer_in_zero;
         return true;
