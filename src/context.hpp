@@ -47,8 +47,7 @@ struct tevent_context {
     tev::List<tevent_threaded_context> threaded_contexts;
     tev::List<tevent_immediate> immediate_events;
     tev::List<tevent_fd> fd_events; // new fdes at the head
-    tev::TimerHeap timers;
-    uint64_t timer_seq = 0;
+    tev::TimerQueue timers;
 
     // Immediates handed over by other threads, guarded by scheduled_mutex.
     pthread_mutex_t scheduled_mutex;

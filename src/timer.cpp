@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// Timers.  Upstream keeps a sorted list (O(n) insert); we keep a binary
-// min-heap with the same observable order:
+// Timers: creation, update, dispatch and teardown.  The pending ones wait
+// in the context's TimerQueue (timer_queue.cpp), in upstream's order:
 //  - earlier deadline first;
 //  - among zero deadlines, timers added through the zero shortcut
 //    (tevent_add_timer) run before zero timers placed by a sorted insert
 //    (tevent_update_timer, tevent_common_add_timer), as upstream's
 //    "last zero timer" insertion point yields;
-//  - otherwise insertion order (a sequence number).
+//  - otherwise insertion order.
+// What timers added at one place share lives in the context's TimerSites.
 #include "timer.hpp"
 
 #include <cstdlib>
 
+#include "context.hpp"
 #include "debug.hpp"
+#include "timer_queue.hpp"
+#include "timer_sites.hpp"
 #include "wrapper.hpp"
 
 namespace tev
@@ -20,159 +24,84 @@ namespace tev
 namespace
 {
 
-constexpr uint32_t not_in_heap = UINT32_MAX;
-
-bool earlier(const tevent_timer *a, const tevent_timer *b)
+int destructor_slow(tevent_timer *te)
 {
-    if (a->next_event.tv_sec != b->next_event.tv_sec) {
-        return a->next_event.tv_sec < b->next_event.tv_sec;
-    }
-    if (a->next_event.tv_usec != b->next_event.tv_usec) {
-        return a->next_event.tv_usec < b->next_event.tv_usec;
-    }
-    if (a->zero_shortcut != b->zero_shortcut) {
-        return a->zero_shortcut;
-    }
-    return a->seq < b->seq;
-}
-
-void place(TimerHeap &h, size_t i, tevent_timer *te)
-{
-    h.slots[i] = te;
-    te->heap_index = static_cast<uint32_t>(i);
-}
-
-void sift_up(TimerHeap &h, size_t i)
-{
-    tevent_timer *te = h.slots[i];
-    while (i > 0) {
-        size_t parent = (i - 1) / 2;
-        if (!earlier(te, h.slots[parent])) {
-            break;
-        }
-        place(h, i, h.slots[parent]);
-        i = parent;
-    }
-    place(h, i, te);
-}
-
-void sift_down(TimerHeap &h, size_t i)
-{
-    tevent_timer *te = h.slots[i];
-    for (;;) {
-        size_t child = 2 * i + 1;
-        if (child >= h.count) {
-            break;
-        }
-        if (child + 1 < h.count &&
-            earlier(h.slots[child + 1], h.slots[child])) {
-            child += 1;
-        }
-        if (!earlier(h.slots[child], te)) {
-            break;
-        }
-        place(h, i, h.slots[child]);
-        i = child;
-    }
-    place(h, i, te);
-}
-
-bool heap_push(TimerHeap &h, tevent_timer *te)
-{
-    if (h.count >= not_in_heap) {
-        return false;
-    }
-    if (h.count == h.capacity) {
-        size_t cap = h.capacity == 0 ? 16 : h.capacity * 2;
-        void *mem = realloc(h.slots, cap * sizeof(h.slots[0]));
-        if (mem == nullptr) {
-            return false;
-        }
-        h.slots = static_cast<tevent_timer **>(mem);
-        h.capacity = cap;
-    }
-    place(h, h.count, te);
-    h.count += 1;
-    sift_up(h, h.count - 1);
-    return true;
-}
-
-void heap_remove(TimerHeap &h, tevent_timer *te)
-{
-    size_t i = te->heap_index;
-    if (i == not_in_heap) {
-        return;
-    }
-    te->heap_index = not_in_heap;
-    h.count -= 1;
-    if (i == h.count) {
-        return;
-    }
-    place(h, i, h.slots[h.count]);
-    if (i > 0 && earlier(h.slots[i], h.slots[(i - 1) / 2])) {
-        sift_up(h, i);
+    if (te->destroyed) {
+        check_double_free(te, "tevent_timer double free");
+    } else if (tevent_context *ev = te->event_ctx; ev != nullptr) {
+        // Running: the dispatcher holds its site (the context may be going
+        // away, site table included) and dequeued it.
+        te->destroyed = true;
+        TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n",
+                  te, te->pos.running.handler_name);
+        trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
+        te->event_ctx = nullptr;
     } else {
-        sift_down(h, i);
+        te->destroyed = true;
     }
+    // A detached timer can still be running (its context went away in the
+    // handler): its memory stays until the handler returns.
+    return te->busy ? -1 : 0;
 }
 
 int timer_destructor(tevent_timer *te)
 {
-    if (te->destroyed) {
-        check_double_free(te, "tevent_timer double free");
-    } else {
-        te->destroyed = true;
-        tevent_context *ev = te->event_ctx;
-        if (ev == nullptr) {
-            return 0;
-        }
-        TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n",
-                  te, te->handler_name);
-        trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
-        heap_remove(ev->timers, te);
-        te->event_ctx = nullptr;
+    tevent_context *ev = te->event_ctx;
+    if (ev == nullptr || te->busy || te->destroyed) {
+        return destructor_slow(te);
     }
-    if (te->busy) {
-        return -1;
-    }
-    te->wrapper = nullptr;
+    // A pending timer: gone once this returns.  The site index is read
+    // before the flags next to it change (see invoke()).
+    uint32_t site = te->site;
+    TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n", te,
+              ev->timers.sites.v[site].handler_name);
+    trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
+    timer_dequeue(ev->timers, te);
+    site_release(ev->timers.sites, site);
     return 0;
 }
 
-// Both insert flavours end here; `shortcut` is upstream's zero optimisation.
-bool insert_timer(tevent_context *ev, tevent_timer *te, bool shortcut)
-{
-    if (te->destroyed) {
-        abort_with(ev, "tevent_timer use after free");
-        return true;
-    }
-    te->zero_shortcut = shortcut && timeval_is_zero(&te->next_event);
-    te->seq = ev->timer_seq++;
-    trace_timer(te->event_ctx, te, TEVENT_EVENT_TRACE_ATTACH);
-    return heap_push(ev->timers, te);
-}
-
+template <bool shortcut>
 tevent_timer *add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
                         struct timeval next_event,
                         tevent_timer_handler_t handler, void *private_data,
-                        const char *handler_name, const char *location,
-                        bool shortcut)
+                        const char *handler_name, const char *location)
 {
-    auto *te = make<tevent_timer>(mem_ctx != nullptr ? mem_ctx : ev,
-                                  "struct tevent_timer");
-    if (te == nullptr) {
+    TimerQueue &q = ev->timers;
+    uint32_t site =
+        site_acquire(q.sites, handler, handler_name, location, nullptr);
+    if (site == no_site) {
         return nullptr;
     }
-    te->event_ctx = ev;
-    te->next_event = next_event;
-    te->handler = handler;
-    te->private_data = private_data;
-    te->handler_name = handler_name;
-    te->location = location;
-    te->heap_index = not_in_heap;
-    if (!insert_timer(ev, te, shortcut)) {
+    void *mem = talloc_named_const(mem_ctx != nullptr ? mem_ctx : ev,
+                                   sizeof(tevent_timer), "struct tevent_timer");
+    if (mem == nullptr) {
+        site_release(q.sites, site);
+        return nullptr;
+    }
+    auto usec_lo = static_cast<int32_t>(next_event.tv_usec);
+    bool wide = usec_lo != next_event.tv_usec;
+    auto *te = new (mem) tevent_timer{
+        .event_ctx = ev,
+        .pos = {},
+        .private_data = private_data,
+        .tag = 0,
+        .tv_sec = next_event.tv_sec,
+        .usec_lo = usec_lo,
+        .site = site,
+        .place = timer_unqueued,
+        .wide = wide,
+        .busy = 0,
+        .destroyed = 0,
+    };
+    if (wide) {
+        timer_set_deadline(te, next_event);
+    }
+    trace_timer(ev, te, TEVENT_EVENT_TRACE_ATTACH);
+    if (!timer_enqueue(q, te, shortcut && timeval_is_zero(&next_event))) {
         // Only the heap array could not grow: undo the attach.
         trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
+        site_release(q.sites, site);
         talloc_free(te);
         return nullptr;
     }
@@ -190,8 +119,8 @@ tevent_timer *common_add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
                                void *private_data, const char *handler_name,
                                const char *location)
 {
-    return add_timer(ev, mem_ctx, next_event, handler, private_data,
-                     handler_name, location, false);
+    return add_timer<false>(ev, mem_ctx, next_event, handler, private_data,
+                            handler_name, location);
 }
 
 tevent_timer *common_add_timer_v2(tevent_context *ev, TALLOC_CTX *mem_ctx,
@@ -200,61 +129,147 @@ tevent_timer *common_add_timer_v2(tevent_context *ev, TALLOC_CTX *mem_ctx,
                                   void *private_data, const char *handler_name,
                                   const char *location)
 {
-    return add_timer(ev, mem_ctx, next_event, handler, private_data,
-                     handler_name, location, true);
+    return add_timer<true>(ev, mem_ctx, next_event, handler, private_data,
+                           handler_name, location);
 }
 
 void update_timer(tevent_timer *te, struct timeval next_event)
 {
     tevent_context *ev = te->event_ctx;
     trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
-    heap_remove(ev->timers, te);
-    te->next_event = next_event;
-    // The slot just freed leaves room, unless te was running (then it was
-    // not in the heap); upstream forbids that use as well.
-    insert_timer(ev, te, false);
+    timer_dequeue(ev->timers, te);
+    timer_set_deadline(te, next_event);
+    if (te->destroyed) {
+        abort_with(ev, "tevent_timer use after free");
+        return;
+    }
+    trace_timer(ev, te, TEVENT_EVENT_TRACE_ATTACH);
+    if (te->busy) {
+        // Queued, it could run again from a nested loop in its handler.
+        TEV_DEBUG(ev, TEVENT_DEBUG_WARNING,
+                  "tevent_update_timer() on timer %p \"%s\" inside its own "
+                  "handler: it is freed when the handler returns\n",
+                  te, te->pos.running.handler_name);
+    } else if (!timer_enqueue(ev->timers, te, false)) {
+        TEV_DEBUG(ev, TEVENT_DEBUG_WARNING,
+                  "tevent_update_timer(): no memory to queue timer %p "
+                  "\"%s\" again: it will not run\n",
+                  te, timer_site(ev, te).handler_name);
+    }
+}
+
+bool timer_set_wrapper(tevent_timer *te, tevent_wrapper_glue *glue)
+{
+    TimerSites &sites = te->event_ctx->timers.sites;
+    const TimerSite &old = sites.v[te->site];
+    uint32_t site =
+        site_acquire(sites, old.handler, old.handler_name, old.location, glue);
+    if (site == no_site) {
+        return false;
+    }
+    site_release(sites, te->site);
+    te->site = site;
+    return true;
 }
 
 tevent_timer *timer_first(const tevent_context *ev)
 {
-    return ev->timers.count > 0 ? ev->timers.slots[0] : nullptr;
+    return timer_queue_first(ev->timers);
 }
 
 void timers_detach_all(tevent_context *ev)
 {
-    TimerHeap &h = ev->timers;
-    while (h.count > 0) {
-        tevent_timer *te = h.slots[0];
-        trace_timer(te->event_ctx, te, TEVENT_EVENT_TRACE_DETACH);
-        te->wrapper = nullptr;
+    // Running timers keep the context until their handler returns.
+    while (tevent_timer *te = timer_queue_first(ev->timers)) {
+        trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
+        timer_dequeue(ev->timers, te);
         te->event_ctx = nullptr;
-        heap_remove(h, te);
     }
-    free(h.slots);
-    h.slots = nullptr;
-    h.capacity = 0;
+    timer_queue_fini(ev->timers);
+    sites_fini(ev->timers.sites);
+    ev->timers.epoch += 1;
 }
 
 void timers_detach_wrapper(tevent_context *ev, const tevent_wrapper_glue *glue)
 {
-    // Compact the survivors, then restore the heap property in O(n).
-    TimerHeap &h = ev->timers;
-    size_t kept = 0;
-    for (size_t i = 0; i < h.count; i++) {
-        tevent_timer *te = h.slots[i];
-        if (te->wrapper == glue) {
-            te->heap_index = not_in_heap;
-            te->wrapper = nullptr;
+    struct Match {
+        tevent_context *ev;
+        const tevent_wrapper_glue *glue;
+    } match = {ev, glue};
+    timer_queue_drop_if(
+        ev->timers,
+        [](tevent_timer *te, void *arg) {
+            auto *m = static_cast<Match *>(arg);
+            if (timer_site(m->ev, te).wrapper != m->glue) {
+                return false;
+            }
+            site_release(m->ev->timers.sites, te->site);
             te->event_ctx = nullptr;
-        } else {
-            place(h, kept++, te);
+            return true;
+        },
+        &match);
+}
+
+namespace
+{
+
+[[gnu::always_inline]] inline void invoke(tevent_context *ev, tevent_timer *te,
+                                          struct timeval current_time)
+{
+    // Read before the flags in the same word are written byte-wise: a wider
+    // load right after a narrower store to it stalls the CPU.
+    uint32_t site_index = te->site;
+    timer_dequeue(ev->timers, te);
+    // The handler may free the context and with it the site table.
+    const TimerSite &site = ev->timers.sites.v[site_index];
+    tevent_timer_handler_t handler = site.handler;
+    const char *handler_name = site.handler_name;
+    const char *location = site.location;
+    tevent_wrapper_glue *glue = site.wrapper;
+    te->pos.running.handler_name = handler_name;
+    TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Running timer event %p \"%s\"\n", te,
+              handler_name);
+    te->busy = true;
+    tevent_context *handler_ev = ev;
+    if (glue != nullptr) {
+        handler_ev = glue->wrap_ev;
+        wrapper_push_use_internal(handler_ev, glue);
+        glue->ops->before_timer_handler(glue->wrap_ev, glue->private_state,
+                                        glue->main_ev, te, timer_deadline(te),
+                                        current_time, handler_name, location);
+    }
+    trace_timer(ev, te, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
+    uint32_t epoch = ev->timers.epoch;
+    FrameScope scope(ev);
+    handler(handler_ev, te, current_time, te->private_data);
+    bool ev_alive = !scope.ev_freed();
+    if (!ev_alive) {
+        // Nothing left to report to.
+        te->event_ctx = nullptr;
+    }
+    if (glue != nullptr) {
+        glue->ops->after_timer_handler(glue->wrap_ev, glue->private_state,
+                                       glue->main_ev, te, timer_deadline(te),
+                                       current_time, handler_name, location);
+        wrapper_pop_use_internal(handler_ev, glue);
+    }
+    te->busy = false;
+    TEV_DEBUG(te->event_ctx, TEVENT_DEBUG_TRACE,
+              "Ending timer event %p \"%s\"\n", te, handler_name);
+    if (ev_alive) {
+        // Still attached unless the handler freed it.
+        if (te->event_ctx != nullptr) {
+            trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
+        }
+        if (ev->timers.epoch == epoch) {
+            site_release(ev->timers.sites, site_index);
         }
     }
-    h.count = kept;
-    for (size_t i = kept / 2; i-- > 0;) {
-        sift_down(h, i);
-    }
+    talloc_set_destructor(te, nullptr);
+    talloc_free(te);
 }
+
+} // namespace
 
 int common_invoke_timer_handler(tevent_timer *te, struct timeval current_time,
                                 bool *removed)
@@ -266,45 +281,7 @@ int common_invoke_timer_handler(tevent_timer *te, struct timeval current_time,
     if (ev == nullptr) {
         return 0;
     }
-    tevent_context *handler_ev = ev;
-    heap_remove(ev->timers, te);
-    TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Running timer event %p \"%s\"\n", te,
-              te->handler_name);
-    te->busy = true;
-    tevent_wrapper_glue *glue = te->wrapper;
-    if (glue != nullptr) {
-        handler_ev = glue->wrap_ev;
-        wrapper_push_use_internal(handler_ev, glue);
-        glue->ops->before_timer_handler(
-            glue->wrap_ev, glue->private_state, glue->main_ev, te,
-            te->next_event, current_time, te->handler_name, te->location);
-    }
-    trace_timer(ev, te, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
-    FrameScope scope(ev);
-    te->handler(handler_ev, te, current_time, te->private_data);
-    if (scope.ev_freed()) {
-        // The handler freed the context: nothing left to report to.
-        te->event_ctx = nullptr;
-    }
-    if (glue != nullptr) {
-        glue->ops->after_timer_handler(
-            glue->wrap_ev, glue->private_state, glue->main_ev, te,
-            te->next_event, current_time, te->handler_name, te->location);
-        wrapper_pop_use_internal(handler_ev, glue);
-    }
-    te->busy = false;
-    // The handler may have freed the context: te->event_ctx tells.
-    TEV_DEBUG(te->event_ctx, TEVENT_DEBUG_TRACE,
-              "Ending timer event %p \"%s\"\n", te, te->handler_name);
-    if (!te->destroyed && te->event_ctx != nullptr) {
-        trace_timer(te->event_ctx, te, TEVENT_EVENT_TRACE_DETACH);
-        // A handler that re-armed its own timer put it back in the heap.
-        heap_remove(te->event_ctx->timers, te);
-    }
-    te->wrapper = nullptr;
-    te->event_ctx = nullptr;
-    talloc_set_destructor(te, nullptr);
-    talloc_free(te);
+    invoke(ev, te, current_time);
     if (removed != nullptr) {
         *removed = true;
     }
@@ -313,25 +290,27 @@ int common_invoke_timer_handler(tevent_timer *te, struct timeval current_time,
 
 struct timeval common_loop_timer_delay(tevent_context *ev)
 {
-    tevent_timer *te = timer_first(ev);
+    tevent_timer *te = timer_queue_first(ev->timers);
     if (te == nullptr) {
         return ev->wait_timeout;
     }
     struct timeval now = {0, 0};
     // A zero deadline is due without reading the clock.
-    if (!timeval_is_zero(&te->next_event)) {
+    if (!timer_deadline_is_zero(te)) {
         now = timeval_current();
-        struct timeval delay = timeval_until(&now, &te->next_event);
-        if (!timeval_is_zero(&delay)) {
-            if (no_timeout(&ev->wait_timeout)) {
-                return ev->wait_timeout;
+        // Due as well when the delay rounds to zero (odd tv_usec values).
+        if (timer_after(te, now)) {
+            struct timeval deadline = timer_deadline(te);
+            struct timeval delay = timeval_until(&now, &deadline);
+            if (!timeval_is_zero(&delay)) {
+                if (no_timeout(&ev->wait_timeout)) {
+                    return ev->wait_timeout;
+                }
+                return delay;
             }
-            return delay;
         }
     }
-    if (common_invoke_timer_handler(te, now, nullptr) != 0) {
-        abort_with(ev, "tevent_common_invoke_timer_handler() failed");
-    }
+    invoke(ev, te, now);
     return {0, 0};
 }
 

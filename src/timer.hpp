@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// Timers held in a min-heap (timer.cpp) and timeval helpers (timeval.cpp).
+// Timers (timer.cpp; their queue: timer_queue.cpp) and timeval helpers
+// (timeval.cpp).
 // tevent_add_timer() itself goes through the context's ops (context.hpp).
 #pragma once
 
@@ -8,40 +9,109 @@
 
 struct tevent_wrapper_glue;
 
-struct tevent_timer {
-    tevent_context *event_ctx = nullptr;
-    tevent_wrapper_glue *wrapper = nullptr;
-    bool busy = false;
-    bool destroyed = false;
-    // Zero-deadline timers added through the shortcut sort before zero
-    // timers inserted by a plain sorted insert (see timer.cpp).
-    bool zero_shortcut = false;
-    uint32_t heap_index = 0; // position in the context's heap (timer.cpp)
-    struct timeval next_event = {0, 0};
-    tevent_timer_handler_t handler = nullptr;
-    void *private_data = nullptr;
-    const char *handler_name = nullptr;
-    const char *location = nullptr;
-    uint64_t tag = 0;
-    uint64_t seq = 0; // insertion order among equal deadlines
+namespace tev
+{
+
+// The pending timers of a context (timer_queue.cpp).  Zero timers added
+// through the shortcut wait in a FIFO; a timer whose deadline is not before
+// the sorted run's last one is appended to that run; the others go into a
+// binary min-heap.
+enum TimerPlace : uint32_t {
+    timer_unqueued = 0,
+    timer_in_zero = 1,
+    timer_in_run = 2,
+    timer_in_heap = 3,
 };
+
+struct TimerList {
+    tevent_timer *head = nullptr;
+    tevent_timer *tail = nullptr;
+};
+
+struct TimerHeap {
+    tevent_timer **slots = nullptr; // malloc()ed, freed at context teardown
+    uint32_t count = 0;
+    uint32_t capacity = 0;
+    uint64_t seq = 0; // insertion order among equal deadlines
+    // The latest deadline pushed since the heap was last empty.
+    struct timeval high = {0, 0};
+};
+
+// What the timers added at one place share (timer_sites.cpp).  Pending
+// timers hold references; unused sites are reclaimed lazily.
+struct TimerSite {
+    tevent_timer_handler_t handler;
+    const char *handler_name;
+    const char *location;
+    tevent_wrapper_glue *wrapper;
+    uint32_t refs;
+    uint32_t chain; // next site + 1 in the hash bucket or the free list
+};
+
+struct TimerSites {
+    TimerSite *v = nullptr;      // malloc()ed
+    uint32_t *buckets = nullptr; // malloc()ed, `capacity` of them
+    uint32_t count = 0;          // sites handed out, free ones included
+    uint32_t capacity = 0;
+    uint32_t free = 0;              // first free site + 1
+    uint32_t last = 0;              // index of last_site
+    TimerSite *last_site = nullptr; // the most recently used site
+};
+
+struct TimerQueue {
+    TimerList zero;
+    TimerList run;
+    TimerHeap heap;
+    TimerSites sites;
+    // Counts teardowns (tevent_re_initialise may run inside a handler): a
+    // running timer's site belongs to the table of its epoch only.
+    uint32_t epoch = 0;
+};
+
+} // namespace tev
+
+// 56 bytes, so that with talloc's header it fills a 160-byte malloc chunk:
+// the handler, its names and the wrapper live in the context's TimerSites,
+// tv_usec takes 32 bits unless it is `wide`.
+struct tevent_timer {
+    tevent_context *event_ctx = nullptr; // nullptr once detached
+    // Where it waits (`place`): linked in the zero FIFO or the sorted run,
+    // or at `index` in the heap.  While its handler runs (unqueued), its
+    // name, for when the context and its site table go away meanwhile.
+    union {
+        struct {
+            tevent_timer *prev;
+            tevent_timer *next;
+        } link;
+        struct {
+            uint64_t seq;
+            uint32_t index;
+            int32_t usec_hi; // upper half of a wide tv_usec
+        } heap;
+        struct {
+            const char *handler_name;
+        } running;
+    } pos = {};
+    void *private_data = nullptr;
+    uint64_t tag = 0;
+    time_t tv_sec = 0;      // the deadline, exactly as given
+    int32_t usec_lo = 0;    // tv_usec, or its lower half when `wide`
+    uint32_t site : 24 = 0; // index in event_ctx->timers.sites
+    uint32_t place : 2 = tev::timer_unqueued;
+    uint32_t wide : 1 = 0; // tv_usec needs 64 bits: only ever in the heap
+    uint32_t busy : 1 = 0;
+    uint32_t destroyed : 1 = 0;
+};
+static_assert(sizeof(tevent_timer) == 56);
 
 namespace tev
 {
 
-// Min-heap of timers keyed by (deadline, insertion class, sequence number):
-// O(log n) insert, remove and update; equal deadlines keep FIFO order.
-struct TimerHeap {
-    tevent_timer **slots = nullptr; // malloc()ed, freed at context teardown
-    size_t count = 0;
-    size_t capacity = 0;
-};
-
 // No timer pending: the loop then waits for the wait timeout (inline, as
 // the loop asks on every iteration).
-inline bool timers_empty(const TimerHeap &heap)
+inline bool timers_empty(const TimerQueue &q)
 {
-    return heap.count == 0;
+    return q.zero.head == nullptr && q.run.head == nullptr && q.heap.count == 0;
 }
 
 tevent_timer *common_add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
@@ -59,6 +129,9 @@ struct timeval common_loop_timer_delay(tevent_context *ev);
 int common_invoke_timer_handler(tevent_timer *te, struct timeval current_time,
                                 bool *removed);
 
+// Marks a timer just added on the main context as created through glue.
+// False (nothing changed) when out of memory.
+bool timer_set_wrapper(tevent_timer *te, tevent_wrapper_glue *glue);
 // The earliest timer, or nullptr.
 tevent_timer *timer_first(const tevent_context *ev);
 // Context teardown: DETACH-traces and forgets every timer (earliest first).
@@ -68,7 +141,12 @@ void timers_detach_all(tevent_context *ev);
 void timers_detach_wrapper(tevent_context *ev, const tevent_wrapper_glue *glue);
 
 int timeval_compare(const struct timeval *a, const struct timeval *b);
-struct timeval timeval_current();
+inline struct timeval timeval_current()
+{
+    struct timeval tv;
+    gettimeofday(&tv, nullptr);
+    return tv;
+}
 struct timeval timeval_add(const struct timeval *tv, uint32_t secs,
                            uint32_t usecs);
 struct timeval timeval_until(const struct timeval *from,

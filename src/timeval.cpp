@@ -17,13 +17,6 @@ int timeval_compare(const struct timeval *a, const struct timeval *b)
     return 0;
 }
 
-struct timeval timeval_current()
-{
-    struct timeval tv;
-    gettimeofday(&tv, nullptr);
-    return tv;
-}
-
 struct timeval timeval_add(const struct timeval *tv, uint32_t secs,
                            uint32_t usecs)
 {

@@ -126,8 +126,9 @@ tevent_timer *wrapper_add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
     tevent_timer *te =
         main_ev->ops->add_timer(main_ev, mem_ctx, next_event, handler,
                                 private_data, handler_name, location);
-    if (te != nullptr) {
-        te->wrapper = ev->wrapper.glue;
+    if (te != nullptr && !timer_set_wrapper(te, ev->wrapper.glue)) {
+        talloc_free(te);
+        return nullptr;
     }
     return te;
 }

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// The pending timers of a context (timer_queue.cpp) and the deadline as a
+// tevent_timer stores it.
+#pragma once
+
+#include "context.hpp"
+
+namespace tev
+{
+
+// The deadline exactly as given: no normalisation, as upstream.
+inline long timer_usec(const tevent_timer *te)
+{
+    if (te->wide) {
+        uint64_t hi = static_cast<uint32_t>(te->pos.heap.usec_hi);
+        return static_cast<long>(hi << 32 | static_cast<uint32_t>(te->usec_lo));
+    }
+    return te->usec_lo;
+}
+
+inline struct timeval timer_deadline(const tevent_timer *te)
+{
+    struct timeval tv;
+    tv.tv_sec = te->tv_sec;
+    tv.tv_usec = timer_usec(te);
+    return tv;
+}
+
+inline bool timer_deadline_is_zero(const tevent_timer *te)
+{
+    return te->tv_sec == 0 && timer_usec(te) == 0;
+}
+
+// Only for a timer that is not queued (a wide tv_usec shares the heap data).
+inline void timer_set_deadline(tevent_timer *te, struct timeval tv)
+{
+    te->tv_sec = tv.tv_sec;
+    te->usec_lo = static_cast<int32_t>(tv.tv_usec);
+    te->wide = te->usec_lo != tv.tv_usec;
+    if (te->wide) {
+        te->pos.heap.usec_hi =
+            static_cast<int32_t>(static_cast<uint64_t>(tv.tv_usec) >> 32);
+    }
+}
+
+// a's deadline before b's: tv_sec, then tv_usec, as upstream compares.
+inline bool timer_before(const tevent_timer *a, const tevent_timer *b)
+{
+    if (a->tv_sec != b->tv_sec) {
+        return a->tv_sec < b->tv_sec;
+    }
+    if (!a->wide && !b->wide) {
+        return a->usec_lo < b->usec_lo;
+    }
+    return timer_usec(a) < timer_usec(b);
+}
+
+inline bool timer_after(const tevent_timer *te, const struct timeval &tv)
+{
+    if (te->tv_sec != tv.tv_sec) {
+        return te->tv_sec > tv.tv_sec;
+    }
+    return timer_usec(te) > tv.tv_usec;
+}
+
+inline void timer_list_append(TimerList &l, tevent_timer *te)
+{
+    te->pos.link.prev = l.tail;
+    te->pos.link.next = nullptr;
+    if (l.tail != nullptr) {
+        l.tail->pos.link.next = te;
+    } else {
+        l.head = te;
+    }
+    l.tail = te;
+}
+
+inline void timer_list_remove(TimerList &l, tevent_timer *te)
+{
+    tevent_timer *prev = te->pos.link.prev;
+    tevent_timer *next = te->pos.link.next;
+    if (prev != nullptr) {
+        prev->pos.link.next = next;
+    } else {
+        l.head = next;
+    }
+    if (next != nullptr) {
+        next->pos.link.prev = prev;
+    } else {
+        l.tail = prev;
+    }
+}
+
+// The heap part (timer_queue.cpp).  Push fails when out of memory.
+bool timer_heap_push(TimerHeap &h, tevent_timer *te);
+void timer_heap_remove(TimerHeap &h, tevent_timer *te);
+
+// Queues te by its deadline.  `zero_shortcut` (a zero deadline added by
+// tevent_add_timer; the caller tells from the timeval it has at hand) puts
+// it in the zero FIFO; otherwise it goes behind every timer with a
+// deadline <= its own.  False when out of memory (te stays unqueued).
+[[gnu::always_inline]] inline bool
+timer_enqueue(TimerQueue &q, tevent_timer *te, bool zero_shortcut)
+{
+    if (zero_shortcut) {
+        timer_list_append(q.zero, te);
+        te->place = timer_in_zero;
+        return true;
+    }
+    // The run takes te only past the heap's latest deadline: then every
+    // run timer is older than any heap timer with an equal deadline.
+    if (!te->wide && (q.run.tail == nullptr || !timer_before(te, q.run.tail)) &&
+        (q.heap.count == 0 || timer_after(te, q.heap.high))) {
+        timer_list_append(q.run, te);
+        te->place = timer_in_run;
+        return true;
+    }
+    return timer_heap_push(q.heap, te);
+}
+
+// Takes te out of the queue; nothing if it is not queued.
+[[gnu::always_inline]] inline void timer_dequeue(TimerQueue &q,
+                                                 tevent_timer *te)
+{
+    switch (te->place) {
+    case timer_unqueued:
+        return;
+    case timer_in_zero:
+        timer_list_remove(q.zero, te);
+        break;
+    case timer_in_run:
+        timer_list_remove(q.run, te);
+        break;
+    case timer_in_heap:
+        timer_heap_remove(q.heap, te);
+        break;
+    }
+    te->place = timer_unqueued;
+}
+
+// The timer to run next, or nullptr.  The run wins a tie with the heap (see
+// timer_enqueue); the zero FIFO runs first unless a deadline is negative.
+inline tevent_timer *timer_queue_first(const TimerQueue &q)
+{
+    tevent_timer *first = q.run.head;
+    if (q.heap.count != 0) {
+        tevent_timer *top = q.heap.slots[0];
+        if (first == nullptr || timer_before(top, first)) {
+            first = top;
+        }
+    }
+    if (q.zero.head != nullptr &&
+        (first == nullptr || first->tv_sec > 0 ||
+         (first->tv_sec == 0 && timer_usec(first) >= 0))) {
+        first = q.zero.head;
+    }
+    return first;
+}
+
+// Dequeues every timer for which drop(te, arg) is true.
+void timer_queue_drop_if(TimerQueue &q, bool (*drop)(tevent_timer *, void *),
+                         void *arg);
+// Frees the heap's array; the queue must be empty.
+void timer_queue_fini(TimerQueue &q);
+
+} // namespace tev
