@@ -64,7 +64,10 @@ void release(tevent_req *req)
     // Received (or freed) from the callback the trigger is delivering, the
     // immediate is busy: its free fails and the dispatcher frees it once
     // the handler returns.
-    TALLOC_FREE(req->internal.trigger);
+    if (req->internal.trigger != nullptr) {
+        free_immediate(req->internal.trigger);
+        req->internal.trigger = nullptr;
+    }
     TALLOC_FREE(req->internal.timer);
 
     req->internal.state = TEVENT_REQ_RECEIVED;
@@ -146,7 +149,10 @@ tevent_req *req_create(TALLOC_CTX *mem_ctx, void *pstate, size_t state_size,
     talloc_set_destructor(req, req_destructor);
 
     // mem_ctx being another request's state makes this a sub-request.
-    auto *parent = talloc_get_type(talloc_parent(mem_ctx), struct tevent_req);
+    tevent_req *parent = nullptr;
+    if (void *p = talloc_parent(mem_ctx); p != nullptr) {
+        parent = talloc_get_type(p, struct tevent_req);
+    }
     if (parent != nullptr && parent->internal.profile != nullptr) {
         if (!req_profile_start_sub(req, parent)) {
             talloc_free(req);
