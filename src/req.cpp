@@ -8,6 +8,7 @@
 #include "context.hpp"
 #include "debug.hpp"
 #include "immediate.hpp"
+#include "loop.hpp"
 #include "timer.hpp"
 
 namespace tev

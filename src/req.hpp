@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
 // Async requests (req.cpp), their profiles (req_profile.cpp), call-depth
-// tracking (req_calldepth.cpp) and the wakeup request (req_wakeup.cpp).
+// tracking (req_calldepth.cpp) and the wakeup request (wakeup_req.cpp).
 #pragma once
 
 #include <atomic>
@@ -161,7 +161,7 @@ void call_depth_activate(size_t *ptr);
 void call_depth_deactivate();
 void call_depth_start(tevent_req *req);
 
-// req_wakeup.cpp
+// wakeup_req.cpp
 tevent_req *wakeup_send(TALLOC_CTX *mem_ctx, tevent_context *ev,
                         struct timeval wakeup_time);
 bool wakeup_recv(tevent_req *req);
