@@ -39,7 +39,7 @@ static_assert(sizeof(tevent_req) % 16 == 0);
 
 // Runs the cleanup fn once per state increase; the CLEANUP notification is
 // sent for every increase, also without a cleanup fn.
-void req_cleanup(tevent_req *req)
+inline __attribute__((always_inline)) void req_cleanup(tevent_req *req)
 {
     if (req->internal.cleanup_state >= req->internal.state) {
         return;
