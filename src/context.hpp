@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
 // The context: its layout, loop frames, creation and teardown, fork
-// handling (context.cpp).  The loop entry points (loop.hpp) come with
-// it; the backend registry is in registry.hpp.
+// handling (context.cpp).  The loop entry points are in loop.hpp, the
+// backend registry in registry.hpp.
 #pragma once
 
 #include <atomic>
 
 #include "core.hpp"
-#include "loop.hpp"
 #include "timer.hpp"
 
 namespace tev

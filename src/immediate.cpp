@@ -55,9 +55,10 @@ __attribute__((noinline, cold)) void debug_cancel(tevent_context *ev,
               im->handler_name);
 }
 
-// Takes a scheduled immediate off ev.
-inline __attribute__((always_inline)) void unschedule(tevent_immediate *im,
-                                                      tevent_context *ev)
+// Takes a scheduled immediate off ev.  keep_destructor: it is scheduled
+// again at once, which would only install the destructor anew.
+inline __attribute__((always_inline)) void
+unschedule(tevent_immediate *im, tevent_context *ev, bool keep_destructor)
 {
     if (im->handler_name != nullptr && debug_enabled(ev, TEVENT_DEBUG_TRACE)) {
         debug_cancel(ev, im);
@@ -72,13 +73,14 @@ inline __attribute__((always_inline)) void unschedule(tevent_immediate *im,
     }
     ev->immediate_events.remove(im);
     reset_fields(im, deferred);
-    if (!im->busy) {
+    if (!im->busy && !keep_destructor) {
         use_destructor(im, false);
     }
 }
 
 // common_immediate_cancel(), inline where it runs per event.
-inline __attribute__((always_inline)) void cancel(tevent_immediate *im)
+inline __attribute__((always_inline)) void cancel(tevent_immediate *im,
+                                                  bool keep_destructor = false)
 {
     if (im->destroyed) {
         abort_with(im->event_ctx, "tevent_immediate use after free");
@@ -92,7 +94,7 @@ inline __attribute__((always_inline)) void cancel(tevent_immediate *im)
         return;
     }
     if (im->event_ctx != nullptr) {
-        unschedule(im, im->event_ctx);
+        unschedule(im, im->event_ctx, keep_destructor);
     }
 }
 
@@ -112,13 +114,35 @@ void common_immediate_cancel(tevent_immediate *im)
     cancel(im);
 }
 
+void free_immediate(tevent_immediate *im)
+{
+    if (im->busy && im->has_destructor && !im->destroyed) {
+        // What its destructor does before it refuses the free.
+        cancel(im);
+        im->destroyed = true;
+        return;
+    }
+    talloc_free(im);
+}
+
 void common_schedule_immediate(tevent_immediate *im, tevent_context *ev,
                                tevent_immediate_handler_t handler,
                                void *private_data, const char *handler_name,
                                const char *location)
 {
+    // Scheduled again where it is last already, with nothing to trace or
+    // log: the cancel and the scheduling would only renew these fields.
+    if (im->event_ctx == ev && ev->immediate_events.tail == im && !im->busy &&
+        handler != nullptr && ev->tracing.im.callback == nullptr &&
+        !debug_enabled(ev, TEVENT_DEBUG_TRACE)) {
+        im->handler = handler;
+        im->private_data = private_data;
+        im->handler_name = handler_name;
+        im->schedule_location = location;
+        return;
+    }
     tevent_wrapper_glue *glue = im->wrapper;
-    cancel(im);
+    cancel(im, handler != nullptr);
     if (handler == nullptr) {
         return;
     }

@@ -30,6 +30,10 @@ namespace tev
 
 tevent_immediate *create_immediate(TALLOC_CTX *mem_ctx, const char *location);
 void common_immediate_cancel(tevent_immediate *im);
+// talloc_free(im).  While its handler runs, an immediate cannot be freed:
+// it is only cancelled and marked, the dispatcher frees it afterwards;
+// that case skips the round trip through talloc.
+void free_immediate(tevent_immediate *im);
 void common_schedule_immediate(tevent_immediate *im, tevent_context *ev,
                                tevent_immediate_handler_t handler,
                                void *private_data, const char *handler_name,

@@ -227,9 +227,11 @@ tevent_req *queue_wait_send(TALLOC_CTX *mem_ctx, tevent_context *ev,
                             tevent_queue *queue)
 {
     tevent_queue_wait_state *state = nullptr;
-    tevent_req *req = req_create(mem_ctx, &state, sizeof(*state),
-                                 "struct tevent_queue_wait_state",
-                                 "tevent_queue_wait_send", TEV_LOCATION);
+    // With room for its entry, as upstream's pool has: adding it to the
+    // queue cannot fail.
+    tevent_req *req = req_create(
+        mem_ctx, &state, sizeof(*state), "struct tevent_queue_wait_state",
+        "tevent_queue_wait_send", TEV_LOCATION, sizeof(tevent_queue_entry));
     if (req == nullptr) {
         return nullptr;
     }

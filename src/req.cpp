@@ -8,6 +8,7 @@
 #include "context.hpp"
 #include "debug.hpp"
 #include "immediate.hpp"
+#include "loop.hpp"
 #include "timer.hpp"
 
 namespace tev
@@ -15,24 +16,30 @@ namespace tev
 namespace
 {
 
-// talloc_pooled_object() adds, for the request and for each sub-object, a
-// chunk header, a pool header (32 bytes) and 15 bytes of alignment.  Once
-// the state took its header and alignment, a chunk header, two pool
-// headers and 15 bytes are left; this much more makes a whole object of
-// `body` bytes fit, for any state size.
-constexpr size_t room_for(size_t body)
+// talloc's layout (LP64): a 96-byte chunk header, a 32-byte pool header,
+// bodies aligned to 16.  What a child of `body` bytes takes of a pool:
+constexpr size_t chunk_size(size_t body)
 {
-    size_t aligned = (body + 15) & ~size_t{15};
-    size_t left = 2 * 32 + 15;
-    return aligned > left ? aligned - left : 0;
+    return (96 + body + 15) & ~size_t{15};
 }
-constexpr size_t trigger_room = room_for(sizeof(tevent_immediate));
+// talloc_pooled_object(ctx, type, 1, n) reserves n bytes plus, for the
+// object and one sub-object, a chunk header, a pool header and 15 bytes of
+// alignment.  The state takes at most its size, a chunk header and 15
+// bytes of that, which leaves this much for other children:
+constexpr size_t reserve_left = 2 * (96 + 32 + 15) - (96 + 15);
+// What to reserve beyond the state's size so that children of `chunks`
+// bytes in all fit too, for any state size.
+constexpr size_t room_for(size_t chunks)
+{
+    return chunks > reserve_left ? chunks - reserve_left : 0;
+}
+constexpr size_t trigger_chunk = chunk_size(sizeof(tevent_immediate));
 // The request's own size enters the pool unaligned.
 static_assert(sizeof(tevent_req) % 16 == 0);
 
 // Runs the cleanup fn once per state increase; the CLEANUP notification is
 // sent for every increase, also without a cleanup fn.
-void req_cleanup(tevent_req *req)
+inline __attribute__((always_inline)) void req_cleanup(tevent_req *req)
 {
     if (req->internal.cleanup_state >= req->internal.state) {
         return;
@@ -48,23 +55,6 @@ void req_cleanup(tevent_req *req)
     req->private_cleanup.fn(req, req->internal.state);
 }
 
-// Releases the request's immediate.  Received (or freed) from the callback
-// that immediate is delivering, it is busy: its free fails and the
-// dispatcher frees it once the handler returns.  Taken out of the request
-// first, it spares the request's own free a second failing attempt.
-void free_trigger(tevent_req *req)
-{
-    tevent_immediate *im = req->internal.trigger;
-    if (im == nullptr) {
-        return;
-    }
-    req->internal.trigger = nullptr;
-    if (im->busy) {
-        talloc_steal(nullptr, im);
-    }
-    talloc_free(im);
-}
-
 // req_received() without resetting the destructor, for the destructor.
 void release(tevent_req *req)
 {
@@ -72,7 +62,13 @@ void release(tevent_req *req)
     req->private_cancel.fn = nullptr;
     req->private_cancel.fn_name = nullptr;
 
-    free_trigger(req);
+    // Received (or freed) from the callback the trigger is delivering, the
+    // immediate is busy: its free fails and the dispatcher frees it once
+    // the handler returns.
+    if (req->internal.trigger != nullptr) {
+        free_immediate(req->internal.trigger);
+        req->internal.trigger = nullptr;
+    }
     TALLOC_FREE(req->internal.timer);
 
     req->internal.state = TEVENT_REQ_RECEIVED;
@@ -123,16 +119,19 @@ void req_timedout(tevent_context *, tevent_timer *, struct timeval,
 } // namespace
 
 tevent_req *req_create(TALLOC_CTX *mem_ctx, void *pstate, size_t state_size,
-                       const char *type, const char *func, const char *location)
+                       const char *type, const char *func, const char *location,
+                       size_t child_size)
 {
-    // One malloc: the request is a talloc pool sized for its state, with
-    // room for the trigger immediate that tevent_req_post() creates (or a
-    // queue entry) but not a full sub-object's reserve.
-    if (state_size > SIZE_MAX - trigger_room) {
+    // One malloc: the request is a talloc pool sized for its state, the
+    // trigger immediate and the child asked for, without a full
+    // sub-object's reserve for more.
+    size_t room =
+        room_for(trigger_chunk + (child_size > 0 ? chunk_size(child_size) : 0));
+    if (state_size > SIZE_MAX - room) {
         return nullptr;
     }
-    void *mem = talloc_pooled_object(mem_ctx, struct tevent_req, 1,
-                                     state_size + trigger_room);
+    void *mem =
+        talloc_pooled_object(mem_ctx, struct tevent_req, 1, state_size + room);
     if (mem == nullptr) {
         return nullptr;
     }
@@ -140,12 +139,21 @@ tevent_req *req_create(TALLOC_CTX *mem_ctx, void *pstate, size_t state_size,
     req->internal.private_type = type;
     req->internal.create_location = location;
     req->internal.state = TEVENT_REQ_IN_PROGRESS;
-    // Cannot fail: the pool already holds the memory.
+    // Both come from the pool.  The trigger first, as upstream's (talloc
+    // lists the state before it).
+    req->internal.trigger = create_immediate(req, TEV_LOCATION);
     req->data = _talloc_zero(req, state_size, type);
+    if (req->internal.trigger == nullptr || req->data == nullptr) {
+        talloc_free(req);
+        return nullptr;
+    }
     talloc_set_destructor(req, req_destructor);
 
     // mem_ctx being another request's state makes this a sub-request.
-    auto *parent = talloc_get_type(talloc_parent(mem_ctx), struct tevent_req);
+    tevent_req *parent = nullptr;
+    if (void *p = talloc_parent(mem_ctx); p != nullptr) {
+        parent = talloc_get_type(p, struct tevent_req);
+    }
     if (parent != nullptr && parent->internal.profile != nullptr) {
         if (!req_profile_start_sub(req, parent)) {
             talloc_free(req);
@@ -304,14 +312,11 @@ bool req_nomem(const void *p, tevent_req *req, const char *location)
 
 tevent_req *req_post(tevent_req *req, tevent_context *ev)
 {
-    if (req->internal.trigger == nullptr) {
-        // Normally carved from the request's pool (see req_create()); only
-        // when other children used that room up does this reach malloc().
-        req->internal.trigger = create_immediate(req, TEV_LOCATION);
-        if (req->internal.trigger == nullptr) {
-            abort_with(ev, "tevent_req_post: no memory for the trigger");
-            return req;
-        }
+    // Only a request received already has no trigger (upstream follows
+    // the NULL pointer).
+    if (req->internal.trigger == nullptr) [[unlikely]] {
+        abort_with(ev, "tevent_req_post: request already received");
+        return req;
     }
     ev->ops->schedule_immediate(req->internal.trigger, ev, req_trigger, req,
                                 "tevent_req_trigger", TEV_LOCATION);

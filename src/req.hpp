@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
 // Async requests (req.cpp), their profiles (req_profile.cpp), call-depth
-// tracking (req_calldepth.cpp) and the wakeup request (req_wakeup.cpp).
+// tracking (req_calldepth.cpp) and the wakeup request (wakeup_req.cpp).
 #pragma once
 
 #include <atomic>
 
 #include "core.hpp"
 
-// 144 bytes: one talloc pool holds it, its state and room for one more
-// small child (the trigger immediate or a queue entry), see req_create().
+// 144 bytes: one talloc pool holds it, its state and the trigger
+// immediate, see req_create().
 struct tevent_req {
     struct {
         tevent_req_fn fn = nullptr;
@@ -35,7 +35,8 @@ struct tevent_req {
         const char *create_location = nullptr;
         const char *finish_location = nullptr;
         uint64_t error = 0;
-        // Created by the first tevent_req_post(): most requests never post.
+        // Delivers the result for tevent_req_post(); created with the
+        // request, released when it is received.
         tevent_immediate *trigger = nullptr;
         tevent_context *defer_callback_ev = nullptr;
         tevent_timer *timer = nullptr; // the endtime timer
@@ -85,9 +86,11 @@ inline void call_depth_notify(enum tevent_thread_call_depth_cmd cmd,
 }
 
 // req.cpp
+// child_size > 0 reserves room in the request's pool for one more child of
+// that size.
 tevent_req *req_create(TALLOC_CTX *mem_ctx, void *pstate, size_t state_size,
-                       const char *type, const char *func,
-                       const char *location);
+                       const char *type, const char *func, const char *location,
+                       size_t child_size = 0);
 void req_set_callback(tevent_req *req, tevent_req_fn fn, const char *fn_name,
                       void *pvt);
 void *req_callback_data(tevent_req *req);
@@ -158,7 +161,7 @@ void call_depth_activate(size_t *ptr);
 void call_depth_deactivate();
 void call_depth_start(tevent_req *req);
 
-// req_wakeup.cpp
+// wakeup_req.cpp
 tevent_req *wakeup_send(TALLOC_CTX *mem_ctx, tevent_context *ev,
                         struct timeval wakeup_time);
 bool wakeup_recv(tevent_req *req);

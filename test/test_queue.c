@@ -501,6 +501,38 @@ static void test_start_running(void **state)
     talloc_free(mem);
 }
 
+/* Every add while the head waits schedules the queue's immediate again:
+ * it moves behind an immediate scheduled in between, and keeps its place
+ * when it was the last one already. */
+static void test_add_reschedules_trigger(void **state)
+{
+    TALLOC_CTX *mem = talloc_new(NULL);
+    struct tevent_context *ev = test_context(mem);
+    struct tevent_queue *q = tevent_queue_create(mem, "q");
+    struct tevent_immediate *im = tevent_create_immediate(mem);
+    struct log log = {0};
+    (void)state;
+
+    assert_true(tevent_queue_add(q, ev, job_create(mem, 0), log_trigger, &log));
+    tevent_schedule_immediate(im, ev, log_immediate, &log);
+    assert_true(tevent_queue_add(q, ev, job_create(mem, 1), log_trigger, &log));
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_log(&log, 2, (int[]){99, 0}, (int[]){0, 0});
+
+    struct tevent_queue *q2 = tevent_queue_create(mem, "q2");
+    log.phase = 1;
+    assert_true(
+        tevent_queue_add(q2, ev, job_create(mem, 2), log_trigger, &log));
+    assert_true(
+        tevent_queue_add(q2, ev, job_create(mem, 3), log_trigger, &log));
+    tevent_schedule_immediate(im, ev, log_immediate, &log);
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_log(&log, 4, (int[]){99, 0, 2, 99}, (int[]){0, 0, 1, 1});
+    talloc_free(mem);
+}
+
 /* A NULL trigger: the entry is triggered as a no-op and blocks the queue
  * until it is freed. */
 static void test_null_trigger(void **state)
@@ -1197,6 +1229,7 @@ int main(void)
         cmocka_unit_test(test_free_queue_pending),
         cmocka_unit_test(test_stop_start),
         cmocka_unit_test(test_start_running),
+        cmocka_unit_test(test_add_reschedules_trigger),
         cmocka_unit_test(test_null_trigger),
         cmocka_unit_test(test_optimize_empty_direct),
         cmocka_unit_test(test_optimize_empty_with_callback),
