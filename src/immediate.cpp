@@ -181,6 +181,9 @@ int common_invoke_immediate_handler(tevent_immediate *im, bool *removed)
 
     TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Run immediate event \"%s\": %p\n",
               im->handler_name, im);
+    // Rescheduled in the handler, it may run again in a nested loop: only
+    // the outermost call clears busy and performs a deferred free.
+    bool outer_busy = im->busy;
     im->busy = true;
     im->handler_name = nullptr;
     cancel(im);
@@ -207,14 +210,14 @@ int common_invoke_immediate_handler(tevent_immediate *im, bool *removed)
                                            cur.schedule_location);
         wrapper_pop_use_internal(handler_ev, glue);
     }
-    im->busy = false;
+    im->busy = outer_busy;
 
     if (im->detach_ev_ctx != nullptr) {
         tevent_context *detach_ev = im->detach_ev_ctx;
         im->detach_ev_ctx = nullptr;
         trace_immediate(detach_ev, im, TEVENT_EVENT_TRACE_DETACH);
     }
-    if (im->destroyed) {
+    if (im->destroyed && !outer_busy) {
         use_destructor(im, false);
         talloc_free(im);
         if (removed != nullptr) {

@@ -144,13 +144,16 @@ void unregister_event(tevent_signal *se, SignalNode *node)
     talloc_unlink(se, g_state);
 }
 
-// Unhooks se from the process table and from its context.
+// Unhooks se from the process table and from its context, unless that
+// happened already.
 void detach_signal(tevent_signal *se)
 {
     auto *node = static_cast<SignalNode *>(se->additional_data);
-    se->additional_data = nullptr;
-    unregister_event(se, node);
-    talloc_free(node);
+    if (node != nullptr) {
+        se->additional_data = nullptr;
+        unregister_event(se, node);
+        talloc_free(node);
+    }
     if (se->event_ctx != nullptr) {
         trace_signal(se->event_ctx, se, TEVENT_EVENT_TRACE_DETACH);
         se->event_ctx->signal_events.remove(se);
@@ -310,9 +313,13 @@ int common_check_signal(tevent_context *ev)
 
 void cleanup_pending_signal_handlers(tevent_signal *se)
 {
-    signal_destructor(se);
-    // A running handler's event keeps its destructor, so that freeing it
-    // (or its parent) stays deferred until the dispatcher frees it.
+    // Detached, not destroyed: the event stays allocated and inert until
+    // its owner frees it, also when its handler is running (its wrapper or
+    // context freed there).  Such an event keeps its destructor, so that
+    // freeing it inside the handler stays deferred until the handler
+    // returns.
+    detach_signal(se);
+    se->wrapper = nullptr;
     if (!se->busy) {
         talloc_set_destructor(se, nullptr);
     }

@@ -278,7 +278,9 @@ int common_invoke_timer_handler(tevent_timer *te, struct timeval current_time,
         *removed = false;
     }
     tevent_context *ev = te->event_ctx;
-    if (ev == nullptr) {
+    // A timer runs once: not again from inside its own handler, where
+    // invoke() would free it under the outer call.
+    if (ev == nullptr || te->busy) {
         return 0;
     }
     invoke(ev, te, current_time);

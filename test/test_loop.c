@@ -587,28 +587,35 @@ static void test_loop_wait_ignores_disabled_fdes(void **state)
     assert_int_equal(tevent_fd_get_flags(fde), 0);
 }
 
+static void count_waits(enum tevent_trace_point tp, void *private_data)
+{
+    unsigned *waits = private_data;
+    *waits += tp == TEVENT_TRACE_BEFORE_WAIT;
+}
+
 static void test_loop_wait_ignores_wakeup_fd(void **state)
 {
     struct tevent_context *ev = test_context(*state);
+    unsigned waits = 0;
 
     assert_int_equal(tevent_common_wakeup_init(ev), 0);
-    struct timeval start = tevent_timeval_current();
+    tevent_set_trace_callback(ev, count_waits, &waits);
     assert_int_equal(tevent_loop_wait(ev), 0);
-    assert_true(elapsed_since(&start) < 1.0);
+    /* It did not wait for the wakeup fd even once. */
+    assert_int_equal(waits, 0);
 }
 
 static void test_loop_wait_fails_with_zero_wait_timeout(void **state)
 {
     struct tevent_context *ev = test_context(*state);
 
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_current_ofs(10, 0),
-                                     timer_handler, ID('T')));
+    /* A wait for it would outlast the test's timeout. */
+    assert_non_null(tevent_add_timer(
+        ev, ev, tevent_timeval_current_ofs(3600, 0), timer_handler, ID('T')));
     tevent_context_set_wait_timeout(ev, 0);
-    struct timeval start = tevent_timeval_current();
     errno = 0;
     assert_int_equal(tevent_loop_wait(ev), -1);
     assert_int_equal(errno, EAGAIN);
-    assert_true(elapsed_since(&start) < 1.0);
     assert_int_equal(g_nruns, 0);
 }
 
@@ -633,16 +640,16 @@ static void test_zero_wait_timeout(void **state)
     struct pipe_pair *p = test_pipe(*state, 1);
 
     tevent_context_set_wait_timeout(ev, 0);
-    struct timeval start = tevent_timeval_current();
 
     /* Nothing to do: fails instead of waiting... */
     errno = 0;
     assert_int_equal(tevent_loop_once(ev), -1);
     assert_int_equal(errno, EAGAIN);
 
-    /* ...even when a timer exists, as long as it is not due. */
-    assert_non_null(tevent_add_timer(ev, ev, tevent_timeval_current_ofs(10, 0),
-                                     timer_handler, ID('X')));
+    /* ...even when a timer exists, as long as it is not due (a wait for
+     * it would outlast the test's timeout). */
+    assert_non_null(tevent_add_timer(
+        ev, ev, tevent_timeval_current_ofs(3600, 0), timer_handler, ID('X')));
     errno = 0;
     assert_int_equal(tevent_loop_once(ev), -1);
     assert_int_equal(errno, EAGAIN);
@@ -655,11 +662,11 @@ static void test_zero_wait_timeout(void **state)
     expect_once(ev, 'T');
     watch_pipe(ev, ev, p, 'F');
     expect_once(ev, 'F');
-    assert_true(elapsed_since(&start) < 1.0);
 }
 
 /* Without timers an idle iteration waits for the wait timeout and then
- * returns 0 although nothing ran. */
+ * returns 0 although nothing ran.  The upper bound only has to tell the
+ * 1 s wait from the default of 30 s. */
 static void test_wait_timeout_without_timers(void **state)
 {
     struct tevent_context *ev = test_context(*state);
@@ -670,7 +677,7 @@ static void test_wait_timeout_without_timers(void **state)
     double waited = elapsed_since(&start);
     assert_int_equal(g_nruns, 0);
     assert_true(waited >= 0.95);
-    assert_true(waited < 5.0);
+    assert_true(waited < 25.0);
 }
 
 /* With a timer the wait lasts until that timer, however long the wait
@@ -686,13 +693,12 @@ static void test_wait_timeout_ignored_with_timers(void **state)
     expect_once(ev, 'T');
     assert_true(elapsed_since(&start) >= 1.25);
 
-    /* And a short timer does not wait for the wait timeout either. */
-    tevent_context_set_wait_timeout(ev, 30);
-    start = tevent_timeval_current();
+    /* And a short timer does not wait for the wait timeout either (none:
+     * such a wait would outlast the test's timeout). */
+    tevent_context_set_wait_timeout(ev, UINT32_MAX);
     assert_non_null(tevent_add_timer(
         ev, ev, tevent_timeval_current_ofs(0, 20000), timer_handler, ID('U')));
     expect_once(ev, 'U');
-    assert_true(elapsed_since(&start) < 5.0);
 }
 
 /* ---------------------------------------------------------------------

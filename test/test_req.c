@@ -100,16 +100,20 @@ static void drain(struct tevent_context *ev)
     }
 }
 
-/* Runs the loop for msec milliseconds. */
-static void run_for(struct tevent_context *ev, uint32_t msec)
+/* Runs the loop until the time `at`: every timer due before has run. */
+static void run_until(struct tevent_context *ev, struct timeval at)
 {
     bool fired = false;
-    assert_non_null(tevent_add_timer(ev, ev,
-                                     tevent_timeval_current_ofs(0, msec * 1000),
-                                     timer_set_flag, &fired));
+    assert_non_null(tevent_add_timer(ev, ev, at, timer_set_flag, &fired));
     while (!fired) {
         assert_int_equal(tevent_loop_once(ev), 0);
     }
+}
+
+/* Runs the loop for msec milliseconds. */
+static void run_for(struct tevent_context *ev, uint32_t msec)
+{
+    run_until(ev, tevent_timeval_current_ofs(0, msec * 1000));
 }
 
 /* Evaluates expr, storing the __location__ of the same line in *ploc. */
@@ -792,12 +796,15 @@ static void test_endtime_replaced(void **ctx)
     struct foo_state *state;
     struct tevent_req *req = foo_create(*ctx, &state);
     tevent_req_set_callback(req, note_cb, NULL);
+    /* Deadlines from one reading of the clock: their order does not
+     * depend on how long the steps in between take. */
+    struct timeval start = tevent_timeval_current();
     assert_true(
-        tevent_req_set_endtime(req, ev, tevent_timeval_current_ofs(0, 10000)));
+        tevent_req_set_endtime(req, ev, tevent_timeval_add(&start, 0, 10000)));
     assert_true(
-        tevent_req_set_endtime(req, ev, tevent_timeval_current_ofs(0, 40000)));
+        tevent_req_set_endtime(req, ev, tevent_timeval_add(&start, 0, 40000)));
     assert_int_equal(talloc_total_blocks(req), 4);
-    run_for(ev, 25);
+    run_until(ev, tevent_timeval_add(&start, 0, 25000));
     assert_string_equal(trail, "");
     assert_true(tevent_req_poll(req, ev));
     assert_string_equal(trail, "cb(4)");

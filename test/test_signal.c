@@ -753,14 +753,128 @@ static void test_wrapper(void **state)
     talloc_free(se);
 }
 
-static void fail_timer(struct tevent_context *ev, struct tevent_timer *te,
-                       struct timeval current_time, void *private_data)
+/* What a handler frees: its wrapper, then (optionally) its own event. */
+struct free_in_handler {
+    struct tevent_context *victim;
+    bool free_event;
+    int victim_ret, event_ret;
+};
+
+static void free_victim(struct tevent_context *ev, struct tevent_signal *se,
+                        int signum, int count, void *siginfo,
+                        void *private_data)
 {
-    (void)ev;
-    (void)te;
-    (void)current_time;
-    (void)private_data;
-    fail_msg("the signal did not wake the loop");
+    struct free_in_handler *fh = private_data;
+    record(ev, se, signum, count, siginfo, private_data);
+    fh->victim_ret = talloc_free(fh->victim);
+    if (fh->free_event) {
+        fh->event_ret = talloc_free(se);
+    }
+}
+
+/* The handler of an event added through a wrapper frees the wrapper: the
+ * event becomes inert, like the wrapper's other events, and stays
+ * allocated until its owner frees it; the second delivery finds it
+ * detached.  (Found by the API fuzzer: the dispatcher freed the event,
+ * and its owner's free was a talloc double free.) */
+static void check_free_wrapper_in_handler(void **state, int sa_flags,
+                                          bool free_event)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct wrap_state *ws;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    struct tevent_context *wrap_ev = tevent_context_wrapper_create(
+        ev, *state, &wrap_ops, &ws, struct wrap_state);
+#pragma GCC diagnostic pop
+    assert_non_null(wrap_ev);
+    memset(&g_wrap, 0, sizeof(g_wrap));
+    struct free_in_handler fh = {.victim = wrap_ev, .free_event = free_event};
+    bool wrap_freed, se_freed;
+    watch_free(wrap_ev, &wrap_freed);
+    struct tevent_signal *se = tevent_add_signal(wrap_ev, *state, rt_signal(),
+                                                 sa_flags, free_victim, &fh);
+    assert_non_null(se);
+    watch_free(se, &se_freed);
+
+    /* Blocked, so that both are pending when the loop looks. */
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, rt_signal());
+    assert_int_equal(sigprocmask(SIG_BLOCK, &set, &old), 0);
+    queue_signal(rt_signal(), 1);
+    queue_signal(rt_signal(), 2);
+    assert_int_equal(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+    assert_int_equal(tevent_loop_once(ev), 0);
+
+    assert_int_equal(g_log.n, 1);
+    assert_ptr_equal(g_log.calls[0].ev, wrap_ev);
+    assert_int_equal(g_log.calls[0].count, sa_flags != 0 ? 1 : 2);
+    /* Deferred while in use, freed once the after hook ran. */
+    assert_int_equal(fh.victim_ret, -1);
+    assert_int_equal(g_wrap.n, 3);
+    assert_memory_equal(g_wrap.what, "bma", 3);
+    assert_true(wrap_freed);
+    assert_true(is_ignored(rt_signal()));
+    if (free_event) {
+        assert_int_equal(fh.event_ret, -1);
+        assert_true(se_freed);
+        return;
+    }
+    assert_false(se_freed);
+    assert_int_equal(tevent_signal_get_tag(se), 0);
+    queue_signal(rt_signal(), 3);
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_int_equal(g_log.n, 1);
+    assert_int_equal(talloc_free(se), 0);
+    assert_true(se_freed);
+}
+
+static void test_free_wrapper_in_handler(void **state)
+{
+    check_free_wrapper_in_handler(state, 0, false);
+}
+
+static void test_free_wrapper_in_siginfo_handler(void **state)
+{
+    check_free_wrapper_in_handler(state, SA_SIGINFO, false);
+}
+
+static void test_free_wrapper_then_event_in_handler(void **state)
+{
+    check_free_wrapper_in_handler(state, SA_SIGINFO, true);
+}
+
+/* The same for the context: the handler frees it; an event on the
+ * context goes with it once the handler returned, one owned elsewhere
+ * stays allocated and inert until its owner frees it. */
+static void test_free_context_in_handler(void **state)
+{
+    for (int elsewhere = 0; elsewhere < 2; elsewhere++) {
+        struct tevent_context *ev = test_context(*state);
+        struct free_in_handler fh = {.victim = ev};
+        bool ev_freed, se_freed;
+        watch_free(ev, &ev_freed);
+        struct tevent_signal *se =
+            tevent_add_signal(ev, elsewhere ? *state : NULL, SIGUSR1,
+                              SA_SIGINFO, free_victim, &fh);
+        assert_non_null(se);
+        watch_free(se, &se_freed);
+
+        g_log.n = 0;
+        assert_int_equal(raise(SIGUSR1), 0);
+        assert_int_equal(tevent_loop_once(ev), 0);
+
+        assert_int_equal(g_log.n, 1);
+        assert_int_equal(fh.victim_ret, 0);
+        assert_true(ev_freed);
+        assert_true(is_ignored(SIGUSR1));
+        assert_int_equal(se_freed, !elsewhere);
+        if (elsewhere) {
+            assert_int_equal(talloc_free(se), 0);
+            assert_true(se_freed);
+        }
+    }
 }
 
 static void *raise_later(void *arg)
@@ -772,12 +886,14 @@ static void *raise_later(void *arg)
     return NULL;
 }
 
+/* The loops below have no wait timeout: if the signal did not wake them,
+ * the test would hang (until its timeout). */
+
 static void test_wakes_loop_from_thread(void **state)
 {
     struct tevent_context *ev = test_context(*state);
     assert_non_null(tevent_add_signal(ev, *state, SIGUSR1, 0, on_signal, NULL));
-    assert_non_null(tevent_add_timer(
-        ev, *state, tevent_timeval_current_ofs(10, 0), fail_timer, NULL));
+    tevent_context_set_wait_timeout(ev, UINT32_MAX);
 
     pthread_t thread;
     assert_int_equal(pthread_create(&thread, NULL, raise_later, NULL), 0);
@@ -793,8 +909,7 @@ static void test_wakes_loop_from_timer_signal(void **state)
 {
     struct tevent_context *ev = test_context(*state);
     assert_non_null(tevent_add_signal(ev, *state, SIGALRM, 0, on_signal, NULL));
-    assert_non_null(tevent_add_timer(
-        ev, *state, tevent_timeval_current_ofs(10, 0), fail_timer, NULL));
+    tevent_context_set_wait_timeout(ev, UINT32_MAX);
 
     struct itimerval it = {.it_value = {.tv_sec = 0, .tv_usec = 50 * 1000}};
     assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
@@ -843,6 +958,10 @@ int main(void)
         TEST(test_trace_points),
         TEST(test_context_teardown),
         TEST(test_wrapper),
+        TEST(test_free_wrapper_in_handler),
+        TEST(test_free_wrapper_in_siginfo_handler),
+        TEST(test_free_wrapper_then_event_in_handler),
+        TEST(test_free_context_in_handler),
         TEST(test_wakes_loop_from_thread),
         TEST(test_wakes_loop_from_timer_signal),
         TEST(test_tags),

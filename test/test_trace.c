@@ -266,15 +266,23 @@ static void test_loop_points_with_wait(void **state)
     assert_int_equal(tevent_loop_once(ev), 0);
     assert_string_equal(loop_seq(), "[()<>]");
 
-    /* A fresh context: with poll_mt the fd change above left a wakeup
-     * pending, which would take the next iteration. */
+    /* A pending timer that is not due bounds the wait without replacing
+     * it (a far one: a near one could be due before the loop looks when
+     * the machine is loaded).  A fresh context: with poll_mt the fd change
+     * above left a wakeup pending, which would take the next iteration. */
     g_n = 0;
     ev = test_context(*state);
     tevent_set_trace_callback(ev, trace_loop, &g_first);
-    assert_non_null(tevent_add_timer(
-        ev, ev, tevent_timeval_current_ofs(0, 10000), timer_handler, &j));
+    tevent_set_trace_timer_callback(ev, trace_timer, &g_first);
+    struct tevent_timer *te = tevent_add_timer(
+        ev, ev, tevent_timeval_current_ofs(3600, 0), timer_handler, &j);
+    assert_non_null(te);
+    assert_non_null(
+        tevent_add_fd(ev, ev, j.pipe->rd, TEVENT_FD_READ, fd_handler, &j));
+    assert_int_equal(write(j.pipe->wr, "x", 1), 1);
     assert_int_equal(tevent_loop_once(ev), 0);
     assert_string_equal(loop_seq(), "[()<>]");
+    assert_string_equal(seq_of(te), "A");
 }
 
 static bool after_two(void *private_data)

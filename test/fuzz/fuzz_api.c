@@ -572,12 +572,8 @@ static void op_wrapper(unsigned a, unsigned b)
         }
         return;
     case 1:
-        /* Not from a handler: freeing a wrapper inside the handler of a
-         * signal event added through it also frees that event (upstream
-         * too), which its owner then frees again.  Open finding. */
-        if (F.depth == 0) {
-            TALLOC_FREE(F.wrap[i]);
-        }
+        /* also inside a handler of one of its events: deferred then */
+        TALLOC_FREE(F.wrap[i]);
         return;
     default:
         /* not from a handler: that wrapper may be the one in use */
