@@ -26,39 +26,57 @@ namespace
 
 int destructor_slow(tevent_timer *te)
 {
-    if (te->destroyed) {
+    if (timer_has(te, timer_destroyed)) {
         check_double_free(te, "tevent_timer double free");
     } else if (tevent_context *ev = te->event_ctx; ev != nullptr) {
         // Running: the dispatcher holds its site (the context may be going
         // away, site table included) and dequeued it.
-        te->destroyed = true;
+        te->state |= timer_destroyed;
         TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n",
                   te, te->pos.running.handler_name);
         trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
         te->event_ctx = nullptr;
     } else {
-        te->destroyed = true;
+        te->state |= timer_destroyed;
     }
     // A detached timer can still be running (its context went away in the
     // handler): its memory stays until the handler returns.
-    return te->busy ? -1 : 0;
+    return timer_has(te, timer_busy) ? -1 : 0;
 }
 
 int timer_destructor(tevent_timer *te)
 {
     tevent_context *ev = te->event_ctx;
-    if (ev == nullptr || te->busy || te->destroyed) {
+    if (ev == nullptr || timer_has(te, timer_busy | timer_destroyed)) {
         return destructor_slow(te);
     }
     // A pending timer: gone once this returns.  The site index is read
     // before the flags next to it change (see invoke()).
-    uint32_t site = te->site;
+    uint32_t site = timer_site_index(te);
     TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n", te,
               ev->timers.sites.v[site].handler_name);
     trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
     timer_dequeue(ev->timers, te);
     site_release(ev->timers.sites, site);
     return 0;
+}
+
+// The rare parts of an add, out of the hot path.
+[[gnu::noinline, gnu::cold]] tevent_timer *
+add_failed(tevent_context *ev, tevent_timer *te, uint32_t site)
+{
+    // Only the heap array could not grow: undo the attach.
+    trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
+    site_release(ev->timers.sites, site);
+    talloc_free(te);
+    return nullptr;
+}
+
+[[gnu::noinline, gnu::cold]] void added_debug(tevent_context *ev,
+                                              tevent_timer *te)
+{
+    debug(ev, TEVENT_DEBUG_TRACE, "Added timed event \"%s\": %p\n",
+          timer_site(ev, te).handler_name, te);
 }
 
 template <bool shortcut>
@@ -70,44 +88,30 @@ tevent_timer *add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
     TimerQueue &q = ev->timers;
     uint32_t site =
         site_acquire(q.sites, handler, handler_name, location, nullptr);
-    if (site == no_site) {
+    if (site == no_site) [[unlikely]] {
         return nullptr;
     }
     void *mem = talloc_named_const(mem_ctx != nullptr ? mem_ctx : ev,
                                    sizeof(tevent_timer), "struct tevent_timer");
-    if (mem == nullptr) {
+    if (mem == nullptr) [[unlikely]] {
         site_release(q.sites, site);
         return nullptr;
     }
-    auto usec_lo = static_cast<int32_t>(next_event.tv_usec);
-    bool wide = usec_lo != next_event.tv_usec;
-    auto *te = new (mem) tevent_timer{
-        .event_ctx = ev,
-        .pos = {},
-        .private_data = private_data,
-        .tag = 0,
-        .tv_sec = next_event.tv_sec,
-        .usec_lo = usec_lo,
-        .site = site,
-        .place = timer_unqueued,
-        .wide = wide,
-        .busy = 0,
-        .destroyed = 0,
-    };
-    if (wide) {
-        timer_set_deadline(te, next_event);
-    }
+    // Every field is written below or by timer_enqueue (the queue links).
+    auto *te = new (mem) tevent_timer;
+    te->event_ctx = ev;
+    te->private_data = private_data;
+    te->tag = 0;
+    timer_init(te, next_event, site);
     trace_timer(ev, te, TEVENT_EVENT_TRACE_ATTACH);
-    if (!timer_enqueue(q, te, shortcut && timeval_is_zero(&next_event))) {
-        // Only the heap array could not grow: undo the attach.
-        trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
-        site_release(q.sites, site);
-        talloc_free(te);
-        return nullptr;
+    if (!timer_enqueue(q, te, shortcut && timeval_is_zero(&next_event)))
+        [[unlikely]] {
+        return add_failed(ev, te, site);
     }
     talloc_set_destructor(te, timer_destructor);
-    TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Added timed event \"%s\": %p\n",
-              handler_name, te);
+    if (debug_enabled(ev, TEVENT_DEBUG_TRACE)) [[unlikely]] {
+        added_debug(ev, te);
+    }
     return te;
 }
 
@@ -139,12 +143,12 @@ void update_timer(tevent_timer *te, struct timeval next_event)
     trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
     timer_dequeue(ev->timers, te);
     timer_set_deadline(te, next_event);
-    if (te->destroyed) {
+    if (timer_has(te, timer_destroyed)) {
         abort_with(ev, "tevent_timer use after free");
         return;
     }
     trace_timer(ev, te, TEVENT_EVENT_TRACE_ATTACH);
-    if (te->busy) {
+    if (timer_has(te, timer_busy)) {
         // Queued, it could run again from a nested loop in its handler.
         TEV_DEBUG(ev, TEVENT_DEBUG_WARNING,
                   "tevent_update_timer() on timer %p \"%s\" inside its own "
@@ -161,14 +165,14 @@ void update_timer(tevent_timer *te, struct timeval next_event)
 bool timer_set_wrapper(tevent_timer *te, tevent_wrapper_glue *glue)
 {
     TimerSites &sites = te->event_ctx->timers.sites;
-    const TimerSite &old = sites.v[te->site];
+    const TimerSite &old = sites.v[timer_site_index(te)];
     uint32_t site =
         site_acquire(sites, old.handler, old.handler_name, old.location, glue);
     if (site == no_site) {
         return false;
     }
-    site_release(sites, te->site);
-    te->site = site;
+    site_release(sites, timer_site_index(te));
+    te->state = (te->state & ~timer_site_mask) | site;
     return true;
 }
 
@@ -203,7 +207,7 @@ void timers_detach_wrapper(tevent_context *ev, const tevent_wrapper_glue *glue)
             if (timer_site(m->ev, te).wrapper != m->glue) {
                 return false;
             }
-            site_release(m->ev->timers.sites, te->site);
+            site_release(m->ev->timers.sites, timer_site_index(te));
             te->event_ctx = nullptr;
             return true;
         },
@@ -218,7 +222,7 @@ namespace
 {
     // Read before the flags in the same word are written byte-wise: a wider
     // load right after a narrower store to it stalls the CPU.
-    uint32_t site_index = te->site;
+    uint32_t site_index = timer_site_index(te);
     timer_dequeue(ev->timers, te);
     // The handler may free the context and with it the site table.
     const TimerSite &site = ev->timers.sites.v[site_index];
@@ -229,7 +233,7 @@ namespace
     te->pos.running.handler_name = handler_name;
     TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Running timer event %p \"%s\"\n", te,
               handler_name);
-    te->busy = true;
+    te->state |= timer_busy;
     tevent_context *handler_ev = ev;
     if (glue != nullptr) {
         handler_ev = glue->wrap_ev;
@@ -253,7 +257,7 @@ namespace
                                        current_time, handler_name, location);
         wrapper_pop_use_internal(handler_ev, glue);
     }
-    te->busy = false;
+    te->state &= ~timer_busy;
     TEV_DEBUG(te->event_ctx, TEVENT_DEBUG_TRACE,
               "Ending timer event %p \"%s\"\n", te, handler_name);
     if (ev_alive) {

@@ -12,7 +12,7 @@ namespace tev
 // The deadline exactly as given: no normalisation, as upstream.
 inline long timer_usec(const tevent_timer *te)
 {
-    if (te->wide) {
+    if (timer_has(te, timer_wide)) [[unlikely]] {
         uint64_t hi = static_cast<uint32_t>(te->pos.heap.usec_hi);
         return static_cast<long>(hi << 32 | static_cast<uint32_t>(te->usec_lo));
     }
@@ -32,13 +32,28 @@ inline bool timer_deadline_is_zero(const tevent_timer *te)
     return te->tv_sec == 0 && timer_usec(te) == 0;
 }
 
+// A new timer: its deadline and site; unqueued, not running.
+inline void timer_init(tevent_timer *te, struct timeval tv, uint32_t site)
+{
+    auto usec_lo = static_cast<int32_t>(tv.tv_usec);
+    bool wide = usec_lo != tv.tv_usec;
+    te->tv_sec = tv.tv_sec;
+    te->usec_lo = usec_lo;
+    te->state = site | (wide ? timer_wide : 0);
+    if (wide) [[unlikely]] {
+        te->pos.heap.usec_hi =
+            static_cast<int32_t>(static_cast<uint64_t>(tv.tv_usec) >> 32);
+    }
+}
+
 // Only for a timer that is not queued (a wide tv_usec shares the heap data).
 inline void timer_set_deadline(tevent_timer *te, struct timeval tv)
 {
     te->tv_sec = tv.tv_sec;
     te->usec_lo = static_cast<int32_t>(tv.tv_usec);
-    te->wide = te->usec_lo != tv.tv_usec;
-    if (te->wide) {
+    bool wide = te->usec_lo != tv.tv_usec;
+    te->state = (te->state & ~timer_wide) | (wide ? timer_wide : 0);
+    if (wide) {
         te->pos.heap.usec_hi =
             static_cast<int32_t>(static_cast<uint64_t>(tv.tv_usec) >> 32);
     }
@@ -50,7 +65,7 @@ inline bool timer_before(const tevent_timer *a, const tevent_timer *b)
     if (a->tv_sec != b->tv_sec) {
         return a->tv_sec < b->tv_sec;
     }
-    if (!a->wide && !b->wide) {
+    if (((a->state | b->state) & timer_wide) == 0) [[likely]] {
         return a->usec_lo < b->usec_lo;
     }
     return timer_usec(a) < timer_usec(b);
@@ -105,15 +120,16 @@ timer_enqueue(TimerQueue &q, tevent_timer *te, bool zero_shortcut)
 {
     if (zero_shortcut) {
         timer_list_append(q.zero, te);
-        te->place = timer_in_zero;
+        te->state |= timer_in_zero;
         return true;
     }
     // The run takes te only past the heap's latest deadline: then every
     // run timer is older than any heap timer with an equal deadline.
-    if (!te->wide && (q.run.tail == nullptr || !timer_before(te, q.run.tail)) &&
+    if (!timer_has(te, timer_wide) &&
+        (q.run.tail == nullptr || !timer_before(te, q.run.tail)) &&
         (q.heap.count == 0 || timer_after(te, q.heap.high))) {
         timer_list_append(q.run, te);
-        te->place = timer_in_run;
+        te->state |= timer_in_run;
         return true;
     }
     return timer_heap_push(q.heap, te);
@@ -123,7 +139,7 @@ timer_enqueue(TimerQueue &q, tevent_timer *te, bool zero_shortcut)
 [[gnu::always_inline]] inline void timer_dequeue(TimerQueue &q,
                                                  tevent_timer *te)
 {
-    switch (te->place) {
+    switch (timer_place(te)) {
     case timer_unqueued:
         return;
     case timer_in_zero:
@@ -136,7 +152,7 @@ timer_enqueue(TimerQueue &q, tevent_timer *te, bool zero_shortcut)
         timer_heap_remove(q.heap, te);
         break;
     }
-    te->place = timer_unqueued;
+    te->state &= ~timer_place_mask;
 }
 
 // The timer to run next, or nullptr.  The run wins a tie with the heap (see

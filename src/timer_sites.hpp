@@ -40,7 +40,7 @@ inline void site_release(TimerSites &s, uint32_t i)
 inline const TimerSite &timer_site(const tevent_context *ev,
                                    const tevent_timer *te)
 {
-    return ev->timers.sites.v[te->site];
+    return ev->timers.sites.v[timer_site_index(te)];
 }
 
 // Frees the table (context teardown).
