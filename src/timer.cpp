@@ -24,40 +24,67 @@ namespace tev
 namespace
 {
 
-int destructor_slow(tevent_timer *te)
+// Takes a pending timer out of its queue and drops its site reference.
+[[gnu::always_inline]] inline void
+forget_pending(TimerQueue &q, tevent_timer *te, uint32_t state)
 {
+    site_release(q.sites, state & timer_site_mask);
+    switch (state & timer_place_mask) {
+    case timer_in_zero:
+        timer_list_remove(q.zero, te);
+        break;
+    case timer_in_run:
+        timer_list_remove(q.run, te);
+        break;
+    case timer_in_heap:
+        timer_heap_remove(q.heap, te);
+        break;
+    default:
+        break;
+    }
+}
+
+// Whatever the destructor must report, and timers that are not simply
+// pending: running ones (detached or not), detached ones, double frees.
+[[gnu::noinline]] int destructor_slow(tevent_timer *te)
+{
+    tevent_context *ev = te->event_ctx;
     if (timer_has(te, timer_destroyed)) {
         check_double_free(te, "tevent_timer double free");
-    } else if (tevent_context *ev = te->event_ctx; ev != nullptr) {
-        // Running: the dispatcher holds its site (the context may be going
-        // away, site table included) and dequeued it.
+    } else if (ev == nullptr) {
+        te->state |= timer_destroyed;
+    } else if (timer_has(te, timer_busy)) {
+        // Running: the dispatcher dequeued it and keeps its name (the
+        // context may be going away, site table included).
         te->state |= timer_destroyed;
         TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n",
                   te, te->pos.running.handler_name);
         trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
         te->event_ctx = nullptr;
     } else {
-        te->state |= timer_destroyed;
+        // Pending: gone once this returns.
+        TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n",
+                  te, timer_site(ev, te).handler_name);
+        trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
+        forget_pending(ev->timers, te, te->state);
+        return 0;
     }
     // A detached timer can still be running (its context went away in the
     // handler): its memory stays until the handler returns.
     return timer_has(te, timer_busy) ? -1 : 0;
 }
 
+// A pending timer that nothing reports on goes without a stack frame.
 int timer_destructor(tevent_timer *te)
 {
     tevent_context *ev = te->event_ctx;
-    if (ev == nullptr || timer_has(te, timer_busy | timer_destroyed)) {
+    uint32_t state = te->state;
+    if (ev == nullptr || (state & (timer_busy | timer_destroyed)) != 0 ||
+        debug_enabled(ev, TEVENT_DEBUG_TRACE) ||
+        ev->tracing.te.callback != nullptr) [[unlikely]] {
         return destructor_slow(te);
     }
-    // A pending timer: gone once this returns.  The site index is read
-    // before the flags next to it change (see invoke()).
-    uint32_t site = timer_site_index(te);
-    TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n", te,
-              ev->timers.sites.v[site].handler_name);
-    trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
-    timer_dequeue(ev->timers, te);
-    site_release(ev->timers.sites, site);
+    forget_pending(ev->timers, te, state);
     return 0;
 }
 
