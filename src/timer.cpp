@@ -218,7 +218,6 @@ void timers_detach_all(tevent_context *ev)
     }
     timer_queue_fini(ev->timers);
     sites_fini(ev->timers.sites);
-    ev->timers.epoch += 1;
 }
 
 void timers_detach_wrapper(tevent_context *ev, const tevent_wrapper_glue *glue)
@@ -244,23 +243,17 @@ void timers_detach_wrapper(tevent_context *ev, const tevent_wrapper_glue *glue)
 namespace
 {
 
-[[gnu::always_inline]] inline void invoke(tevent_context *ev, tevent_timer *te,
-                                          struct timeval current_time)
+// A timer's handler with the wrapper, debug output or trace callbacks
+// around it.  te is dequeued and busy; its site reference is dropped.
+[[gnu::noinline]] void invoke_reported(tevent_context *ev, tevent_timer *te,
+                                       struct timeval current_time,
+                                       tevent_timer_handler_t handler,
+                                       const char *location,
+                                       tevent_wrapper_glue *glue)
 {
-    // Read before the flags in the same word are written byte-wise: a wider
-    // load right after a narrower store to it stalls the CPU.
-    uint32_t site_index = timer_site_index(te);
-    timer_dequeue(ev->timers, te);
-    // The handler may free the context and with it the site table.
-    const TimerSite &site = ev->timers.sites.v[site_index];
-    tevent_timer_handler_t handler = site.handler;
-    const char *handler_name = site.handler_name;
-    const char *location = site.location;
-    tevent_wrapper_glue *glue = site.wrapper;
-    te->pos.running.handler_name = handler_name;
+    const char *handler_name = te->pos.running.handler_name;
     TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Running timer event %p \"%s\"\n", te,
               handler_name);
-    te->state |= timer_busy;
     tevent_context *handler_ev = ev;
     if (glue != nullptr) {
         handler_ev = glue->wrap_ev;
@@ -270,7 +263,6 @@ namespace
                                         current_time, handler_name, location);
     }
     trace_timer(ev, te, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
-    uint32_t epoch = ev->timers.epoch;
     FrameScope scope(ev);
     handler(handler_ev, te, current_time, te->private_data);
     bool ev_alive = !scope.ev_freed();
@@ -284,18 +276,72 @@ namespace
                                        current_time, handler_name, location);
         wrapper_pop_use_internal(handler_ev, glue);
     }
-    te->state &= ~timer_busy;
     TEV_DEBUG(te->event_ctx, TEVENT_DEBUG_TRACE,
               "Ending timer event %p \"%s\"\n", te, handler_name);
-    if (ev_alive) {
-        // Still attached unless the handler freed it.
-        if (te->event_ctx != nullptr) {
-            trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
-        }
-        if (ev->timers.epoch == epoch) {
-            site_release(ev->timers.sites, site_index);
+    // Still attached unless the handler freed it.
+    if (ev_alive && te->event_ctx != nullptr) {
+        trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
+    }
+}
+
+// The end of a handler run that debug output or a trace callback, set up
+// by the handler, wants to hear about.
+[[gnu::noinline, gnu::cold]] void report_end(tevent_context *ev,
+                                             tevent_timer *te)
+{
+    TEV_DEBUG(te->event_ctx, TEVENT_DEBUG_TRACE,
+              "Ending timer event %p \"%s\"\n", te,
+              te->pos.running.handler_name);
+    if (te->event_ctx != nullptr) {
+        trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
+    }
+}
+
+// Runs te's handler and frees te.
+[[gnu::always_inline]] inline void invoke(tevent_context *ev, tevent_timer *te,
+                                          struct timeval current_time)
+{
+    TimerQueue &q = ev->timers;
+    uint32_t state = te->state;
+    switch (state & timer_place_mask) {
+    case timer_in_zero:
+        timer_list_remove(q.zero, te);
+        break;
+    case timer_in_run:
+        timer_list_remove(q.run, te);
+        break;
+    case timer_in_heap:
+        timer_heap_remove(q.heap, te);
+        break;
+    default:
+        break;
+    }
+    // The handler may free the context and with it the site table: what
+    // the run needs is copied, and the reference dropped now.
+    TimerSite &site = q.sites.v[state & timer_site_mask];
+    tevent_timer_handler_t handler = site.handler;
+    const char *handler_name = site.handler_name;
+    tevent_wrapper_glue *glue = site.wrapper;
+    site.refs -= 1;
+    te->state = (state & ~timer_place_mask) | timer_busy;
+    te->pos.running.handler_name = handler_name;
+    // The loop's frame tells whether the handler freed the context.
+    LoopFrame *frame = ev->loop_frames;
+    if (glue != nullptr || frame == nullptr ||
+        debug_enabled(ev, TEVENT_DEBUG_TRACE) ||
+        ev->tracing.te.callback != nullptr) [[unlikely]] {
+        invoke_reported(ev, te, current_time, handler, site.location, glue);
+    } else {
+        handler(ev, te, current_time, te->private_data);
+        if (frame->ev_freed) [[unlikely]] {
+            te->event_ctx = nullptr;
+        } else if (debug_enabled(ev, TEVENT_DEBUG_TRACE) ||
+                   ev->tracing.te.callback != nullptr) [[unlikely]] {
+            report_end(ev, te);
         }
     }
+    // Freed here whatever the handler did: if it freed te, the destructor
+    // only marked it.
     talloc_set_destructor(te, nullptr);
     talloc_free(te);
 }

@@ -72,9 +72,6 @@ struct TimerQueue {
     TimerList run;
     TimerHeap heap;
     TimerSites sites;
-    // Counts teardowns (tevent_re_initialise may run inside a handler): a
-    // running timer's site belongs to the table of its epoch only.
-    uint32_t epoch = 0;
 };
 
 } // namespace tev
