@@ -88,15 +88,20 @@ int timer_destructor(tevent_timer *te)
     return 0;
 }
 
-// The rare parts of an add, out of the hot path.
-[[gnu::noinline, gnu::cold]] tevent_timer *
-add_failed(tevent_context *ev, tevent_timer *te, uint32_t site)
+// A new timer that goes into the heap.  nullptr (te freed) when out of
+// memory.
+[[gnu::noinline]] tevent_timer *add_to_heap(tevent_context *ev,
+                                            tevent_timer *te,
+                                            struct timeval next_event,
+                                            uint32_t site)
 {
-    // Only the heap array could not grow: undo the attach.
-    trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
-    site_release(ev->timers.sites, site);
-    talloc_free(te);
-    return nullptr;
+    timer_init(te, next_event, site);
+    if (!timer_heap_push(ev->timers.heap, te)) [[unlikely]] {
+        site_release(ev->timers.sites, site);
+        talloc_free(te);
+        return nullptr;
+    }
+    return te;
 }
 
 [[gnu::noinline, gnu::cold]] void added_debug(tevent_context *ev,
@@ -106,35 +111,46 @@ add_failed(tevent_context *ev, tevent_timer *te, uint32_t site)
           timer_site(ev, te).handler_name, te);
 }
 
+// `shortcut`: a zero deadline goes into the zero FIFO (tevent_add_timer).
 template <bool shortcut>
 tevent_timer *add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
                         struct timeval next_event,
                         tevent_timer_handler_t handler, void *private_data,
                         const char *handler_name, const char *location)
 {
+    void *mem = talloc_named_const(mem_ctx != nullptr ? mem_ctx : ev,
+                                   sizeof(tevent_timer), "struct tevent_timer");
+    if (mem == nullptr) [[unlikely]] {
+        return nullptr;
+    }
+    // Every field is written below (the queue links when queued).
+    auto *te = new (mem) tevent_timer;
+    te->private_data = private_data;
+    te->event_ctx = ev;
+    te->tag = 0;
     TimerQueue &q = ev->timers;
     uint32_t site =
         site_acquire(q.sites, handler, handler_name, location, nullptr);
     if (site == no_site) [[unlikely]] {
+        talloc_free(te);
         return nullptr;
     }
-    void *mem = talloc_named_const(mem_ctx != nullptr ? mem_ctx : ev,
-                                   sizeof(tevent_timer), "struct tevent_timer");
-    if (mem == nullptr) [[unlikely]] {
-        site_release(q.sites, site);
+    // Queued before the ATTACH trace, so that a failed push has nothing to
+    // undo.
+    if (shortcut && timeval_is_zero(&next_event)) {
+        te->tv_sec = 0;
+        te->usec_lo = 0;
+        timer_list_append(q.zero, te);
+        te->state = site | timer_in_zero;
+    } else if (timer_fits_run(q, next_event)) {
+        te->tv_sec = next_event.tv_sec;
+        te->usec_lo = static_cast<int32_t>(next_event.tv_usec);
+        timer_list_append(q.run, te);
+        te->state = site | timer_in_run;
+    } else if (add_to_heap(ev, te, next_event, site) == nullptr) {
         return nullptr;
     }
-    // Every field is written below or by timer_enqueue (the queue links).
-    auto *te = new (mem) tevent_timer;
-    te->event_ctx = ev;
-    te->private_data = private_data;
-    te->tag = 0;
-    timer_init(te, next_event, site);
     trace_timer(ev, te, TEVENT_EVENT_TRACE_ATTACH);
-    if (!timer_enqueue(q, te, shortcut && timeval_is_zero(&next_event)))
-        [[unlikely]] {
-        return add_failed(ev, te, site);
-    }
     talloc_set_destructor(te, timer_destructor);
     if (debug_enabled(ev, TEVENT_DEBUG_TRACE)) [[unlikely]] {
         added_debug(ev, te);
@@ -181,7 +197,7 @@ void update_timer(tevent_timer *te, struct timeval next_event)
                   "tevent_update_timer() on timer %p \"%s\" inside its own "
                   "handler: it is freed when the handler returns\n",
                   te, te->pos.running.handler_name);
-    } else if (!timer_enqueue(ev->timers, te, false)) {
+    } else if (!timer_enqueue(ev->timers, te)) {
         TEV_DEBUG(ev, TEVENT_DEBUG_WARNING,
                   "tevent_update_timer(): no memory to queue timer %p "
                   "\"%s\" again: it will not run\n",

@@ -111,23 +111,31 @@ inline void timer_list_remove(TimerList &l, tevent_timer *te)
 bool timer_heap_push(TimerHeap &h, tevent_timer *te);
 void timer_heap_remove(TimerHeap &h, tevent_timer *te);
 
-// Queues te by its deadline.  `zero_shortcut` (a zero deadline added by
-// tevent_add_timer; the caller tells from the timeval it has at hand) puts
-// it in the zero FIFO; otherwise it goes behind every timer with a
-// deadline <= its own.  False when out of memory (te stays unqueued).
-[[gnu::always_inline]] inline bool
-timer_enqueue(TimerQueue &q, tevent_timer *te, bool zero_shortcut)
+// Whether a timer with deadline tv belongs at the end of the sorted run:
+// not before the run's last deadline and past the heap's latest one (then
+// every run timer is older than any heap timer with an equal deadline).
+// Run timers are never wide.
+inline bool timer_fits_run(const TimerQueue &q, struct timeval tv)
 {
-    if (zero_shortcut) {
-        timer_list_append(q.zero, te);
-        te->state |= timer_in_zero;
-        return true;
+    if (static_cast<int32_t>(tv.tv_usec) != tv.tv_usec) {
+        return false;
     }
-    // The run takes te only past the heap's latest deadline: then every
-    // run timer is older than any heap timer with an equal deadline.
-    if (!timer_has(te, timer_wide) &&
-        (q.run.tail == nullptr || !timer_before(te, q.run.tail)) &&
-        (q.heap.count == 0 || timer_after(te, q.heap.high))) {
+    if (const tevent_timer *tail = q.run.tail; tail != nullptr) {
+        if (tv.tv_sec != tail->tv_sec ? tv.tv_sec < tail->tv_sec
+                                      : tv.tv_usec < tail->usec_lo) {
+            return false;
+        }
+    }
+    return q.heap.count == 0 ||
+           (tv.tv_sec != q.heap.high.tv_sec ? tv.tv_sec > q.heap.high.tv_sec
+                                            : tv.tv_usec > q.heap.high.tv_usec);
+}
+
+// Queues te by its deadline, behind every timer with a deadline <= its
+// own.  False when out of memory (te stays unqueued).
+inline bool timer_enqueue(TimerQueue &q, tevent_timer *te)
+{
+    if (timer_fits_run(q, timer_deadline(te))) {
         timer_list_append(q.run, te);
         te->state |= timer_in_run;
         return true;

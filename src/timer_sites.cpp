@@ -113,8 +113,11 @@ uint32_t take_slot(TimerSites &s)
 
 } // namespace
 
-uint32_t site_acquire_slow(TimerSites &s, const TimerSite &key)
+uint32_t site_acquire_slow(TimerSites &s, tevent_timer_handler_t handler,
+                           const char *handler_name, const char *location,
+                           tevent_wrapper_glue *wrapper)
 {
+    const TimerSite key = {handler, handler_name, location, wrapper, 0, 0};
     if (s.capacity != 0) {
         for (uint32_t i = s.buckets[bucket_of(key, s.capacity)]; i != 0;
              i = s.v[i - 1].chain) {

@@ -12,7 +12,9 @@ namespace tev
 
 inline constexpr uint32_t no_site = UINT32_MAX;
 
-uint32_t site_acquire_slow(TimerSites &s, const TimerSite &key);
+uint32_t site_acquire_slow(TimerSites &s, tevent_timer_handler_t handler,
+                           const char *handler_name, const char *location,
+                           tevent_wrapper_glue *wrapper);
 
 // The index of the site (handler, handler_name, location, wrapper), created
 // if needed, with one more reference; no_site when out of memory.  Timers
@@ -28,8 +30,7 @@ inline uint32_t site_acquire(TimerSites &s, tevent_timer_handler_t handler,
         site->refs += 1;
         return s.last;
     }
-    return site_acquire_slow(s,
-                             {handler, handler_name, location, wrapper, 0, 0});
+    return site_acquire_slow(s, handler, handler_name, location, wrapper);
 }
 
 inline void site_release(TimerSites &s, uint32_t i)
