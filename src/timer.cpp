@@ -79,8 +79,9 @@ int timer_destructor(tevent_timer *te)
 {
     tevent_context *ev = te->event_ctx;
     uint32_t state = te->state;
-    if (ev == nullptr || (state & (timer_busy | timer_destroyed)) != 0 ||
-        debug_enabled(ev, TEVENT_DEBUG_TRACE) ||
+    // A pending timer has its context: one test of the state covers both.
+    if ((state & (timer_busy | timer_destroyed | timer_detached)) != 0 ||
+        ev->debug_ops.max_level >= TEVENT_DEBUG_TRACE ||
         ev->tracing.te.callback != nullptr) [[unlikely]] {
         return destructor_slow(te);
     }
@@ -129,11 +130,18 @@ tevent_timer *add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
     te->event_ctx = ev;
     te->tag = 0;
     TimerQueue &q = ev->timers;
-    uint32_t site =
-        site_acquire(q.sites, handler, handler_name, location, nullptr);
-    if (site == no_site) [[unlikely]] {
-        talloc_free(te);
-        return nullptr;
+    uint32_t site;
+    if (TimerSite *last = site_last_match(q.sites, handler, handler_name,
+                                          location, nullptr)) [[likely]] {
+        last->refs += 1;
+        site = q.sites.last[0];
+    } else {
+        site = site_acquire_slow(q.sites, handler, handler_name, location,
+                                 nullptr);
+        if (site == no_site) [[unlikely]] {
+            talloc_free(te);
+            return nullptr;
+        }
     }
     // Queued before the ATTACH trace, so that a failed push has nothing to
     // undo.
@@ -231,6 +239,7 @@ void timers_detach_all(tevent_context *ev)
         trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
         timer_dequeue(ev->timers, te);
         te->event_ctx = nullptr;
+        te->state |= timer_detached;
     }
     timer_queue_fini(ev->timers);
     sites_fini(ev->timers.sites);
@@ -251,6 +260,7 @@ void timers_detach_wrapper(tevent_context *ev, const tevent_wrapper_glue *glue)
             }
             site_release(m->ev->timers.sites, timer_site_index(te));
             te->event_ctx = nullptr;
+            te->state |= timer_detached;
             return true;
         },
         &match);

@@ -31,6 +31,8 @@ inline constexpr uint32_t timer_place_mask = 3u << 24;
 inline constexpr uint32_t timer_wide = 1u << 26;
 inline constexpr uint32_t timer_busy = 1u << 27; // its handler runs
 inline constexpr uint32_t timer_destroyed = 1u << 28;
+// Its context went away (event_ctx is nullptr) while it was pending.
+inline constexpr uint32_t timer_detached = 1u << 29;
 
 struct TimerList {
     tevent_timer *head = nullptr;
@@ -62,9 +64,11 @@ struct TimerSites {
     uint32_t *buckets = nullptr; // malloc()ed, `capacity` of them
     uint32_t count = 0;          // sites handed out, free ones included
     uint32_t capacity = 0;
-    uint32_t free = 0;              // first free site + 1
-    uint32_t last = 0;              // index of last_site
-    TimerSite *last_site = nullptr; // the most recently used site
+    uint32_t free = 0; // first free site + 1
+    // The most recently used site without a wrapper ([0]) and with one
+    // ([1]), and its index.
+    TimerSite *last_site[2] = {nullptr, nullptr};
+    uint32_t last[2] = {0, 0};
 };
 
 struct TimerQueue {

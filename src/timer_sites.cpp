@@ -50,7 +50,8 @@ void rehash(TimerSites &s, bool recycle)
             s.free = i + 1;
         }
     }
-    s.last_site = nullptr;
+    s.last_site[0] = nullptr;
+    s.last_site[1] = nullptr;
 }
 
 uint32_t unused(const TimerSites &s)
@@ -111,6 +112,13 @@ uint32_t take_slot(TimerSites &s)
     return s.count++;
 }
 
+void remember(TimerSites &s, uint32_t i)
+{
+    unsigned wrapped = s.v[i].wrapper != nullptr ? 1 : 0;
+    s.last[wrapped] = i;
+    s.last_site[wrapped] = &s.v[i];
+}
+
 } // namespace
 
 uint32_t site_acquire_slow(TimerSites &s, tevent_timer_handler_t handler,
@@ -123,8 +131,7 @@ uint32_t site_acquire_slow(TimerSites &s, tevent_timer_handler_t handler,
              i = s.v[i - 1].chain) {
             if (same(s.v[i - 1], key)) {
                 s.v[i - 1].refs += 1;
-                s.last = i - 1;
-                s.last_site = &s.v[i - 1];
+                remember(s, i - 1);
                 return i - 1;
             }
         }
@@ -136,8 +143,7 @@ uint32_t site_acquire_slow(TimerSites &s, tevent_timer_handler_t handler,
     s.v[i] = key;
     s.v[i].refs = 1;
     link(s, i);
-    s.last = i;
-    s.last_site = &s.v[i];
+    remember(s, i);
     return i;
 }
 
