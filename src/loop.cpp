@@ -149,17 +149,10 @@ int run_ready_fd(tevent_context *ev)
 
 int run_iteration(tevent_context *ev);
 
-// The rest of an iteration: one due timer, else wait for fds up to the
-// next timer (or the wait timeout) and run one of them.
-__attribute__((noinline)) int run_timer_or_fd(tevent_context *ev)
+// Waits for fds up to delay and runs one of them.
+__attribute__((noinline)) int wait_and_run_fd(tevent_context *ev,
+                                              struct timeval delay)
 {
-    // Without timers the wait is the wait timeout.
-    struct timeval delay = timers_empty(ev->timers)
-                               ? ev->wait_timeout
-                               : common_loop_timer_delay(ev);
-    if (timeval_is_zero(&delay)) {
-        return 0;
-    }
     // A failed re-creation after fork has the fallback poller do the whole
     // iteration over.
     if (!poller_current(ev, nullptr, true)) {
@@ -198,9 +191,26 @@ __attribute__((noinline)) int run_timer_or_fd(tevent_context *ev)
     return run_ready_fd(ev);
 }
 
+// The rest of an iteration: one due timer, else wait for fds up to the
+// next timer (or the wait timeout) and run one of them.  The wait is out
+// of line, so that a timer step needs no stack frame of its size.
+int run_timer_or_fd(tevent_context *ev)
+{
+    // Without timers the wait is the wait timeout.
+    if (timers_empty(ev->timers)) {
+        return wait_and_run_fd(ev, ev->wait_timeout);
+    }
+    struct timeval delay = common_loop_timer_delay(ev);
+    if (timeval_is_zero(&delay)) {
+        return 0;
+    }
+    return wait_and_run_fd(ev, delay);
+}
+
 // One iteration: pending signals, then cross-thread immediates, then one
 // immediate, then one due timer, else wait for fds and run one of them.
-// Both ends are tail calls, so a nested loop costs this function no stack.
+// An immediate and the wait for fds are tail calls, so that a nested loop
+// in their handlers costs this function no stack.
 int run_iteration(tevent_context *ev)
 {
     if (!ev->signal_events.empty() && common_check_signal(ev) != 0) {

@@ -24,90 +24,145 @@ namespace tev
 namespace
 {
 
-int destructor_slow(tevent_timer *te)
+// Takes a pending timer out of its queue and drops its site reference.
+[[gnu::always_inline]] inline void
+forget_pending(TimerQueue &q, tevent_timer *te, uint32_t state)
 {
-    if (te->destroyed) {
+    site_release(q.sites, state & timer_site_mask);
+    switch (state & timer_place_mask) {
+    case timer_in_zero:
+        timer_list_remove(q.zero, te);
+        break;
+    case timer_in_run:
+        timer_list_remove(q.run, te);
+        break;
+    case timer_in_heap:
+        timer_heap_remove(q.heap, te);
+        break;
+    default:
+        break;
+    }
+}
+
+// Whatever the destructor must report, and timers that are not simply
+// pending: running ones (detached or not), detached ones, double frees.
+[[gnu::noinline]] int destructor_slow(tevent_timer *te)
+{
+    tevent_context *ev = te->event_ctx;
+    if (timer_has(te, timer_destroyed)) {
         check_double_free(te, "tevent_timer double free");
-    } else if (tevent_context *ev = te->event_ctx; ev != nullptr) {
-        // Running: the dispatcher holds its site (the context may be going
-        // away, site table included) and dequeued it.
-        te->destroyed = true;
+    } else if (ev == nullptr) {
+        te->state |= timer_destroyed;
+    } else if (timer_has(te, timer_busy)) {
+        // Running: the dispatcher dequeued it and keeps its name (the
+        // context may be going away, site table included).
+        te->state |= timer_destroyed;
         TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n",
                   te, te->pos.running.handler_name);
         trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
         te->event_ctx = nullptr;
     } else {
-        te->destroyed = true;
+        // Pending: gone once this returns.
+        TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n",
+                  te, timer_site(ev, te).handler_name);
+        trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
+        forget_pending(ev->timers, te, te->state);
+        return 0;
     }
     // A detached timer can still be running (its context went away in the
     // handler): its memory stays until the handler returns.
-    return te->busy ? -1 : 0;
+    return timer_has(te, timer_busy) ? -1 : 0;
 }
 
+// A pending timer that nothing reports on goes without a stack frame.
 int timer_destructor(tevent_timer *te)
 {
     tevent_context *ev = te->event_ctx;
-    if (ev == nullptr || te->busy || te->destroyed) {
+    uint32_t state = te->state;
+    // A pending timer has its context: one test of the state covers both.
+    if ((state & (timer_busy | timer_destroyed | timer_detached)) != 0 ||
+        ev->debug_ops.max_level >= TEVENT_DEBUG_TRACE ||
+        ev->tracing.te.callback != nullptr) [[unlikely]] {
         return destructor_slow(te);
     }
-    // A pending timer: gone once this returns.  The site index is read
-    // before the flags next to it change (see invoke()).
-    uint32_t site = te->site;
-    TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Destroying timer event %p \"%s\"\n", te,
-              ev->timers.sites.v[site].handler_name);
-    trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
-    timer_dequeue(ev->timers, te);
-    site_release(ev->timers.sites, site);
+    forget_pending(ev->timers, te, state);
     return 0;
 }
 
+// A new timer that goes into the heap.  nullptr (te freed) when out of
+// memory.
+[[gnu::noinline]] tevent_timer *add_to_heap(tevent_context *ev,
+                                            tevent_timer *te,
+                                            struct timeval next_event,
+                                            uint32_t site)
+{
+    timer_init(te, next_event, site);
+    if (!timer_heap_push(ev->timers.heap, te)) [[unlikely]] {
+        site_release(ev->timers.sites, site);
+        talloc_free(te);
+        return nullptr;
+    }
+    return te;
+}
+
+[[gnu::noinline, gnu::cold]] void added_debug(tevent_context *ev,
+                                              tevent_timer *te)
+{
+    debug(ev, TEVENT_DEBUG_TRACE, "Added timed event \"%s\": %p\n",
+          timer_site(ev, te).handler_name, te);
+}
+
+// `shortcut`: a zero deadline goes into the zero FIFO (tevent_add_timer).
 template <bool shortcut>
 tevent_timer *add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
                         struct timeval next_event,
                         tevent_timer_handler_t handler, void *private_data,
                         const char *handler_name, const char *location)
 {
-    TimerQueue &q = ev->timers;
-    uint32_t site =
-        site_acquire(q.sites, handler, handler_name, location, nullptr);
-    if (site == no_site) {
-        return nullptr;
-    }
     void *mem = talloc_named_const(mem_ctx != nullptr ? mem_ctx : ev,
                                    sizeof(tevent_timer), "struct tevent_timer");
-    if (mem == nullptr) {
-        site_release(q.sites, site);
+    if (mem == nullptr) [[unlikely]] {
         return nullptr;
     }
-    auto usec_lo = static_cast<int32_t>(next_event.tv_usec);
-    bool wide = usec_lo != next_event.tv_usec;
-    auto *te = new (mem) tevent_timer{
-        .event_ctx = ev,
-        .pos = {},
-        .private_data = private_data,
-        .tag = 0,
-        .tv_sec = next_event.tv_sec,
-        .usec_lo = usec_lo,
-        .site = site,
-        .place = timer_unqueued,
-        .wide = wide,
-        .busy = 0,
-        .destroyed = 0,
-    };
-    if (wide) {
-        timer_set_deadline(te, next_event);
+    // Every field is written below (the queue links when queued).
+    auto *te = new (mem) tevent_timer;
+    te->private_data = private_data;
+    te->event_ctx = ev;
+    te->tag = 0;
+    TimerQueue &q = ev->timers;
+    uint32_t site;
+    if (TimerSite *last = site_last_match(q.sites, handler, handler_name,
+                                          location, nullptr)) [[likely]] {
+        last->refs += 1;
+        site = q.sites.last[0];
+    } else {
+        site = site_acquire_slow(q.sites, handler, handler_name, location,
+                                 nullptr);
+        if (site == no_site) [[unlikely]] {
+            talloc_free(te);
+            return nullptr;
+        }
+    }
+    // Queued before the ATTACH trace, so that a failed push has nothing to
+    // undo.
+    if (shortcut && timeval_is_zero(&next_event)) {
+        te->tv_sec = 0;
+        te->usec_lo = 0;
+        timer_list_append(q.zero, te);
+        te->state = site | timer_in_zero;
+    } else if (timer_fits_run(q, next_event)) {
+        te->tv_sec = next_event.tv_sec;
+        te->usec_lo = static_cast<int32_t>(next_event.tv_usec);
+        timer_list_append(q.run, te);
+        te->state = site | timer_in_run;
+    } else if (add_to_heap(ev, te, next_event, site) == nullptr) {
+        return nullptr;
     }
     trace_timer(ev, te, TEVENT_EVENT_TRACE_ATTACH);
-    if (!timer_enqueue(q, te, shortcut && timeval_is_zero(&next_event))) {
-        // Only the heap array could not grow: undo the attach.
-        trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
-        site_release(q.sites, site);
-        talloc_free(te);
-        return nullptr;
-    }
     talloc_set_destructor(te, timer_destructor);
-    TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Added timed event \"%s\": %p\n",
-              handler_name, te);
+    if (debug_enabled(ev, TEVENT_DEBUG_TRACE)) [[unlikely]] {
+        added_debug(ev, te);
+    }
     return te;
 }
 
@@ -139,18 +194,18 @@ void update_timer(tevent_timer *te, struct timeval next_event)
     trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
     timer_dequeue(ev->timers, te);
     timer_set_deadline(te, next_event);
-    if (te->destroyed) {
+    if (timer_has(te, timer_destroyed)) {
         abort_with(ev, "tevent_timer use after free");
         return;
     }
     trace_timer(ev, te, TEVENT_EVENT_TRACE_ATTACH);
-    if (te->busy) {
+    if (timer_has(te, timer_busy)) {
         // Queued, it could run again from a nested loop in its handler.
         TEV_DEBUG(ev, TEVENT_DEBUG_WARNING,
                   "tevent_update_timer() on timer %p \"%s\" inside its own "
                   "handler: it is freed when the handler returns\n",
                   te, te->pos.running.handler_name);
-    } else if (!timer_enqueue(ev->timers, te, false)) {
+    } else if (!timer_enqueue(ev->timers, te)) {
         TEV_DEBUG(ev, TEVENT_DEBUG_WARNING,
                   "tevent_update_timer(): no memory to queue timer %p "
                   "\"%s\" again: it will not run\n",
@@ -161,14 +216,14 @@ void update_timer(tevent_timer *te, struct timeval next_event)
 bool timer_set_wrapper(tevent_timer *te, tevent_wrapper_glue *glue)
 {
     TimerSites &sites = te->event_ctx->timers.sites;
-    const TimerSite &old = sites.v[te->site];
+    const TimerSite &old = sites.v[timer_site_index(te)];
     uint32_t site =
         site_acquire(sites, old.handler, old.handler_name, old.location, glue);
     if (site == no_site) {
         return false;
     }
-    site_release(sites, te->site);
-    te->site = site;
+    site_release(sites, timer_site_index(te));
+    te->state = (te->state & ~timer_site_mask) | site;
     return true;
 }
 
@@ -184,10 +239,10 @@ void timers_detach_all(tevent_context *ev)
         trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
         timer_dequeue(ev->timers, te);
         te->event_ctx = nullptr;
+        te->state |= timer_detached;
     }
     timer_queue_fini(ev->timers);
     sites_fini(ev->timers.sites);
-    ev->timers.epoch += 1;
 }
 
 void timers_detach_wrapper(tevent_context *ev, const tevent_wrapper_glue *glue)
@@ -203,8 +258,9 @@ void timers_detach_wrapper(tevent_context *ev, const tevent_wrapper_glue *glue)
             if (timer_site(m->ev, te).wrapper != m->glue) {
                 return false;
             }
-            site_release(m->ev->timers.sites, te->site);
+            site_release(m->ev->timers.sites, timer_site_index(te));
             te->event_ctx = nullptr;
+            te->state |= timer_detached;
             return true;
         },
         &match);
@@ -213,23 +269,17 @@ void timers_detach_wrapper(tevent_context *ev, const tevent_wrapper_glue *glue)
 namespace
 {
 
-[[gnu::always_inline]] inline void invoke(tevent_context *ev, tevent_timer *te,
-                                          struct timeval current_time)
+// A timer's handler with the wrapper, debug output or trace callbacks
+// around it.  te is dequeued and busy; its site reference is dropped.
+[[gnu::noinline]] void invoke_reported(tevent_context *ev, tevent_timer *te,
+                                       struct timeval current_time,
+                                       tevent_timer_handler_t handler,
+                                       const char *location,
+                                       tevent_wrapper_glue *glue)
 {
-    // Read before the flags in the same word are written byte-wise: a wider
-    // load right after a narrower store to it stalls the CPU.
-    uint32_t site_index = te->site;
-    timer_dequeue(ev->timers, te);
-    // The handler may free the context and with it the site table.
-    const TimerSite &site = ev->timers.sites.v[site_index];
-    tevent_timer_handler_t handler = site.handler;
-    const char *handler_name = site.handler_name;
-    const char *location = site.location;
-    tevent_wrapper_glue *glue = site.wrapper;
-    te->pos.running.handler_name = handler_name;
+    const char *handler_name = te->pos.running.handler_name;
     TEV_DEBUG(ev, TEVENT_DEBUG_TRACE, "Running timer event %p \"%s\"\n", te,
               handler_name);
-    te->busy = true;
     tevent_context *handler_ev = ev;
     if (glue != nullptr) {
         handler_ev = glue->wrap_ev;
@@ -239,7 +289,6 @@ namespace
                                         current_time, handler_name, location);
     }
     trace_timer(ev, te, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
-    uint32_t epoch = ev->timers.epoch;
     FrameScope scope(ev);
     handler(handler_ev, te, current_time, te->private_data);
     bool ev_alive = !scope.ev_freed();
@@ -253,18 +302,72 @@ namespace
                                        current_time, handler_name, location);
         wrapper_pop_use_internal(handler_ev, glue);
     }
-    te->busy = false;
     TEV_DEBUG(te->event_ctx, TEVENT_DEBUG_TRACE,
               "Ending timer event %p \"%s\"\n", te, handler_name);
-    if (ev_alive) {
-        // Still attached unless the handler freed it.
-        if (te->event_ctx != nullptr) {
-            trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
-        }
-        if (ev->timers.epoch == epoch) {
-            site_release(ev->timers.sites, site_index);
+    // Still attached unless the handler freed it.
+    if (ev_alive && te->event_ctx != nullptr) {
+        trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
+    }
+}
+
+// The end of a handler run that debug output or a trace callback, set up
+// by the handler, wants to hear about.
+[[gnu::noinline, gnu::cold]] void report_end(tevent_context *ev,
+                                             tevent_timer *te)
+{
+    TEV_DEBUG(te->event_ctx, TEVENT_DEBUG_TRACE,
+              "Ending timer event %p \"%s\"\n", te,
+              te->pos.running.handler_name);
+    if (te->event_ctx != nullptr) {
+        trace_timer(ev, te, TEVENT_EVENT_TRACE_DETACH);
+    }
+}
+
+// Runs te's handler and frees te.
+[[gnu::always_inline]] inline void invoke(tevent_context *ev, tevent_timer *te,
+                                          struct timeval current_time)
+{
+    TimerQueue &q = ev->timers;
+    uint32_t state = te->state;
+    switch (state & timer_place_mask) {
+    case timer_in_zero:
+        timer_list_remove(q.zero, te);
+        break;
+    case timer_in_run:
+        timer_list_remove(q.run, te);
+        break;
+    case timer_in_heap:
+        timer_heap_remove(q.heap, te);
+        break;
+    default:
+        break;
+    }
+    // The handler may free the context and with it the site table: what
+    // the run needs is copied, and the reference dropped now.
+    TimerSite &site = q.sites.v[state & timer_site_mask];
+    tevent_timer_handler_t handler = site.handler;
+    const char *handler_name = site.handler_name;
+    tevent_wrapper_glue *glue = site.wrapper;
+    site.refs -= 1;
+    te->state = (state & ~timer_place_mask) | timer_busy;
+    te->pos.running.handler_name = handler_name;
+    // The loop's frame tells whether the handler freed the context.
+    LoopFrame *frame = ev->loop_frames;
+    if (glue != nullptr || frame == nullptr ||
+        debug_enabled(ev, TEVENT_DEBUG_TRACE) ||
+        ev->tracing.te.callback != nullptr) [[unlikely]] {
+        invoke_reported(ev, te, current_time, handler, site.location, glue);
+    } else {
+        handler(ev, te, current_time, te->private_data);
+        if (frame->ev_freed) [[unlikely]] {
+            te->event_ctx = nullptr;
+        } else if (debug_enabled(ev, TEVENT_DEBUG_TRACE) ||
+                   ev->tracing.te.callback != nullptr) [[unlikely]] {
+            report_end(ev, te);
         }
     }
+    // Freed here whatever the handler did: if it freed te, the destructor
+    // only marked it.
     talloc_set_destructor(te, nullptr);
     talloc_free(te);
 }
@@ -280,7 +383,7 @@ int common_invoke_timer_handler(tevent_timer *te, struct timeval current_time,
     tevent_context *ev = te->event_ctx;
     // A timer runs once: not again from inside its own handler, where
     // invoke() would free it under the outer call.
-    if (ev == nullptr || te->busy) {
+    if (ev == nullptr || timer_has(te, timer_busy)) {
         return 0;
     }
     invoke(ev, te, current_time);

@@ -18,10 +18,21 @@ namespace tev
 // binary min-heap.
 enum TimerPlace : uint32_t {
     timer_unqueued = 0,
-    timer_in_zero = 1,
-    timer_in_run = 2,
-    timer_in_heap = 3,
+    timer_in_zero = 1u << 24,
+    timer_in_run = 2u << 24,
+    timer_in_heap = 3u << 24,
 };
+
+// tevent_timer::state: the site index in the low 24 bits, the place and
+// the flags above.  One word, so that a new timer gets it in one store.
+inline constexpr uint32_t timer_site_mask = (1u << 24) - 1;
+inline constexpr uint32_t timer_place_mask = 3u << 24;
+// tv_usec needs 64 bits: such a timer only ever waits in the heap.
+inline constexpr uint32_t timer_wide = 1u << 26;
+inline constexpr uint32_t timer_busy = 1u << 27; // its handler runs
+inline constexpr uint32_t timer_destroyed = 1u << 28;
+// Its context went away (event_ctx is nullptr) while it was pending.
+inline constexpr uint32_t timer_detached = 1u << 29;
 
 struct TimerList {
     tevent_timer *head = nullptr;
@@ -53,9 +64,11 @@ struct TimerSites {
     uint32_t *buckets = nullptr; // malloc()ed, `capacity` of them
     uint32_t count = 0;          // sites handed out, free ones included
     uint32_t capacity = 0;
-    uint32_t free = 0;              // first free site + 1
-    uint32_t last = 0;              // index of last_site
-    TimerSite *last_site = nullptr; // the most recently used site
+    uint32_t free = 0; // first free site + 1
+    // The most recently used site without a wrapper ([0]) and with one
+    // ([1]), and its index.
+    TimerSite *last_site[2] = {nullptr, nullptr};
+    uint32_t last[2] = {0, 0};
 };
 
 struct TimerQueue {
@@ -63,19 +76,16 @@ struct TimerQueue {
     TimerList run;
     TimerHeap heap;
     TimerSites sites;
-    // Counts teardowns (tevent_re_initialise may run inside a handler): a
-    // running timer's site belongs to the table of its epoch only.
-    uint32_t epoch = 0;
 };
 
 } // namespace tev
 
 // 56 bytes, so that with talloc's header it fills a 160-byte malloc chunk:
 // the handler, its names and the wrapper live in the context's TimerSites,
-// tv_usec takes 32 bits unless it is `wide`.
+// tv_usec takes 32 bits unless it is wide.
 struct tevent_timer {
-    tevent_context *event_ctx = nullptr; // nullptr once detached
-    // Where it waits (`place`): linked in the zero FIFO or the sorted run,
+    tevent_context *event_ctx; // nullptr once detached
+    // Where it waits (its place): linked in the zero FIFO or the sorted run,
     // or at `index` in the heap.  While its handler runs (unqueued), its
     // name, for when the context and its site table go away meanwhile.
     union {
@@ -91,21 +101,37 @@ struct tevent_timer {
         struct {
             const char *handler_name;
         } running;
-    } pos = {};
-    void *private_data = nullptr;
-    uint64_t tag = 0;
-    time_t tv_sec = 0;      // the deadline, exactly as given
-    int32_t usec_lo = 0;    // tv_usec, or its lower half when `wide`
-    uint32_t site : 24 = 0; // index in event_ctx->timers.sites
-    uint32_t place : 2 = tev::timer_unqueued;
-    uint32_t wide : 1 = 0; // tv_usec needs 64 bits: only ever in the heap
-    uint32_t busy : 1 = 0;
-    uint32_t destroyed : 1 = 0;
+    } pos;
+    void *private_data;
+    uint64_t tag;
+    time_t tv_sec;   // the deadline, exactly as given
+    int32_t usec_lo; // tv_usec, or its lower half when wide
+    uint32_t state;  // index in event_ctx->timers.sites, place, flags
 };
 static_assert(sizeof(tevent_timer) == 56);
 
 namespace tev
 {
+
+inline uint32_t timer_site_index(const tevent_timer *te)
+{
+    return te->state & timer_site_mask;
+}
+
+inline uint32_t timer_place(const tevent_timer *te)
+{
+    return te->state & timer_place_mask;
+}
+
+inline void timer_set_place(tevent_timer *te, TimerPlace place)
+{
+    te->state = (te->state & ~timer_place_mask) | place;
+}
+
+inline bool timer_has(const tevent_timer *te, uint32_t flag)
+{
+    return (te->state & flag) != 0;
+}
 
 // No timer pending: the loop then waits for the wait timeout (inline, as
 // the loop asks on every iteration).

@@ -111,7 +111,7 @@ bool timer_heap_push(TimerHeap &h, tevent_timer *te)
         h.high = timer_deadline(te);
     }
     te->pos.heap.seq = h.seq++;
-    te->place = timer_in_heap;
+    te->state |= timer_in_heap;
     place(h, h.count, te);
     h.count += 1;
     sift_up(h, h.count - 1);
@@ -144,7 +144,7 @@ void heap_drop_if(TimerHeap &h, bool (*drop)(tevent_timer *, void *), void *arg)
     for (uint32_t i = 0; i < h.count; i++) {
         tevent_timer *te = h.slots[i];
         if (drop(te, arg)) {
-            te->place = timer_unqueued;
+            te->state &= ~timer_place_mask;
         } else {
             place(h, kept++, te);
         }
@@ -162,7 +162,7 @@ void list_drop_if(TimerList &l, bool (*drop)(tevent_timer *, void *), void *arg)
         next = te->pos.link.next;
         if (drop(te, arg)) {
             timer_list_remove(l, te);
-            te->place = timer_unqueued;
+            te->state &= ~timer_place_mask;
         }
     }
 }

@@ -12,7 +12,7 @@ namespace tev
 // The deadline exactly as given: no normalisation, as upstream.
 inline long timer_usec(const tevent_timer *te)
 {
-    if (te->wide) {
+    if (timer_has(te, timer_wide)) [[unlikely]] {
         uint64_t hi = static_cast<uint32_t>(te->pos.heap.usec_hi);
         return static_cast<long>(hi << 32 | static_cast<uint32_t>(te->usec_lo));
     }
@@ -32,13 +32,28 @@ inline bool timer_deadline_is_zero(const tevent_timer *te)
     return te->tv_sec == 0 && timer_usec(te) == 0;
 }
 
+// A new timer: its deadline and site; unqueued, not running.
+inline void timer_init(tevent_timer *te, struct timeval tv, uint32_t site)
+{
+    auto usec_lo = static_cast<int32_t>(tv.tv_usec);
+    bool wide = usec_lo != tv.tv_usec;
+    te->tv_sec = tv.tv_sec;
+    te->usec_lo = usec_lo;
+    te->state = site | (wide ? timer_wide : 0);
+    if (wide) [[unlikely]] {
+        te->pos.heap.usec_hi =
+            static_cast<int32_t>(static_cast<uint64_t>(tv.tv_usec) >> 32);
+    }
+}
+
 // Only for a timer that is not queued (a wide tv_usec shares the heap data).
 inline void timer_set_deadline(tevent_timer *te, struct timeval tv)
 {
     te->tv_sec = tv.tv_sec;
     te->usec_lo = static_cast<int32_t>(tv.tv_usec);
-    te->wide = te->usec_lo != tv.tv_usec;
-    if (te->wide) {
+    bool wide = te->usec_lo != tv.tv_usec;
+    te->state = (te->state & ~timer_wide) | (wide ? timer_wide : 0);
+    if (wide) {
         te->pos.heap.usec_hi =
             static_cast<int32_t>(static_cast<uint64_t>(tv.tv_usec) >> 32);
     }
@@ -50,7 +65,7 @@ inline bool timer_before(const tevent_timer *a, const tevent_timer *b)
     if (a->tv_sec != b->tv_sec) {
         return a->tv_sec < b->tv_sec;
     }
-    if (!a->wide && !b->wide) {
+    if (((a->state | b->state) & timer_wide) == 0) [[likely]] {
         return a->usec_lo < b->usec_lo;
     }
     return timer_usec(a) < timer_usec(b);
@@ -96,24 +111,33 @@ inline void timer_list_remove(TimerList &l, tevent_timer *te)
 bool timer_heap_push(TimerHeap &h, tevent_timer *te);
 void timer_heap_remove(TimerHeap &h, tevent_timer *te);
 
-// Queues te by its deadline.  `zero_shortcut` (a zero deadline added by
-// tevent_add_timer; the caller tells from the timeval it has at hand) puts
-// it in the zero FIFO; otherwise it goes behind every timer with a
-// deadline <= its own.  False when out of memory (te stays unqueued).
-[[gnu::always_inline]] inline bool
-timer_enqueue(TimerQueue &q, tevent_timer *te, bool zero_shortcut)
+// Whether a timer with deadline tv belongs at the end of the sorted run:
+// not before the run's last deadline and past the heap's latest one (then
+// every run timer is older than any heap timer with an equal deadline).
+// Run timers are never wide.
+inline bool timer_fits_run(const TimerQueue &q, struct timeval tv)
 {
-    if (zero_shortcut) {
-        timer_list_append(q.zero, te);
-        te->place = timer_in_zero;
-        return true;
+    if (static_cast<int32_t>(tv.tv_usec) != tv.tv_usec) {
+        return false;
     }
-    // The run takes te only past the heap's latest deadline: then every
-    // run timer is older than any heap timer with an equal deadline.
-    if (!te->wide && (q.run.tail == nullptr || !timer_before(te, q.run.tail)) &&
-        (q.heap.count == 0 || timer_after(te, q.heap.high))) {
+    if (const tevent_timer *tail = q.run.tail; tail != nullptr) {
+        if (tv.tv_sec != tail->tv_sec ? tv.tv_sec < tail->tv_sec
+                                      : tv.tv_usec < tail->usec_lo) {
+            return false;
+        }
+    }
+    return q.heap.count == 0 ||
+           (tv.tv_sec != q.heap.high.tv_sec ? tv.tv_sec > q.heap.high.tv_sec
+                                            : tv.tv_usec > q.heap.high.tv_usec);
+}
+
+// Queues te by its deadline, behind every timer with a deadline <= its
+// own.  False when out of memory (te stays unqueued).
+inline bool timer_enqueue(TimerQueue &q, tevent_timer *te)
+{
+    if (timer_fits_run(q, timer_deadline(te))) {
         timer_list_append(q.run, te);
-        te->place = timer_in_run;
+        te->state |= timer_in_run;
         return true;
     }
     return timer_heap_push(q.heap, te);
@@ -123,7 +147,7 @@ timer_enqueue(TimerQueue &q, tevent_timer *te, bool zero_shortcut)
 [[gnu::always_inline]] inline void timer_dequeue(TimerQueue &q,
                                                  tevent_timer *te)
 {
-    switch (te->place) {
+    switch (timer_place(te)) {
     case timer_unqueued:
         return;
     case timer_in_zero:
@@ -136,7 +160,7 @@ timer_enqueue(TimerQueue &q, tevent_timer *te, bool zero_shortcut)
         timer_heap_remove(q.heap, te);
         break;
     }
-    te->place = timer_unqueued;
+    te->state &= ~timer_place_mask;
 }
 
 // The timer to run next, or nullptr.  The run wins a tie with the heap (see

@@ -50,7 +50,8 @@ void rehash(TimerSites &s, bool recycle)
             s.free = i + 1;
         }
     }
-    s.last_site = nullptr;
+    s.last_site[0] = nullptr;
+    s.last_site[1] = nullptr;
 }
 
 uint32_t unused(const TimerSites &s)
@@ -111,17 +112,26 @@ uint32_t take_slot(TimerSites &s)
     return s.count++;
 }
 
+void remember(TimerSites &s, uint32_t i)
+{
+    unsigned wrapped = s.v[i].wrapper != nullptr ? 1 : 0;
+    s.last[wrapped] = i;
+    s.last_site[wrapped] = &s.v[i];
+}
+
 } // namespace
 
-uint32_t site_acquire_slow(TimerSites &s, const TimerSite &key)
+uint32_t site_acquire_slow(TimerSites &s, tevent_timer_handler_t handler,
+                           const char *handler_name, const char *location,
+                           tevent_wrapper_glue *wrapper)
 {
+    const TimerSite key = {handler, handler_name, location, wrapper, 0, 0};
     if (s.capacity != 0) {
         for (uint32_t i = s.buckets[bucket_of(key, s.capacity)]; i != 0;
              i = s.v[i - 1].chain) {
             if (same(s.v[i - 1], key)) {
                 s.v[i - 1].refs += 1;
-                s.last = i - 1;
-                s.last_site = &s.v[i - 1];
+                remember(s, i - 1);
                 return i - 1;
             }
         }
@@ -133,8 +143,7 @@ uint32_t site_acquire_slow(TimerSites &s, const TimerSite &key)
     s.v[i] = key;
     s.v[i].refs = 1;
     link(s, i);
-    s.last = i;
-    s.last_site = &s.v[i];
+    remember(s, i);
     return i;
 }
 

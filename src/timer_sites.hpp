@@ -12,24 +12,41 @@ namespace tev
 
 inline constexpr uint32_t no_site = UINT32_MAX;
 
-uint32_t site_acquire_slow(TimerSites &s, const TimerSite &key);
+uint32_t site_acquire_slow(TimerSites &s, tevent_timer_handler_t handler,
+                           const char *handler_name, const char *location,
+                           tevent_wrapper_glue *wrapper);
+
+// The last site used with that wrapper (mostly a constant nullptr) if it
+// is (handler, handler_name, location, wrapper), else nullptr: timers armed
+// one after the other at one place find it.
+inline TimerSite *site_last_match(const TimerSites &s,
+                                  tevent_timer_handler_t handler,
+                                  const char *handler_name,
+                                  const char *location,
+                                  tevent_wrapper_glue *wrapper)
+{
+    unsigned wrapped = wrapper != nullptr ? 1 : 0;
+    TimerSite *site = s.last_site[wrapped];
+    if (site != nullptr && site->handler == handler &&
+        site->handler_name == handler_name && site->location == location &&
+        (wrapped == 0 || site->wrapper == wrapper)) {
+        return site;
+    }
+    return nullptr;
+}
 
 // The index of the site (handler, handler_name, location, wrapper), created
-// if needed, with one more reference; no_site when out of memory.  Timers
-// armed one after the other at one place find the last site used.
+// if needed, with one more reference; no_site when out of memory.
 inline uint32_t site_acquire(TimerSites &s, tevent_timer_handler_t handler,
                              const char *handler_name, const char *location,
                              tevent_wrapper_glue *wrapper)
 {
-    TimerSite *site = s.last_site;
-    if (site != nullptr && site->handler == handler &&
-        site->handler_name == handler_name && site->location == location &&
-        site->wrapper == wrapper) {
+    if (TimerSite *site =
+            site_last_match(s, handler, handler_name, location, wrapper)) {
         site->refs += 1;
-        return s.last;
+        return s.last[wrapper != nullptr ? 1 : 0];
     }
-    return site_acquire_slow(s,
-                             {handler, handler_name, location, wrapper, 0, 0});
+    return site_acquire_slow(s, handler, handler_name, location, wrapper);
 }
 
 inline void site_release(TimerSites &s, uint32_t i)
@@ -40,7 +57,7 @@ inline void site_release(TimerSites &s, uint32_t i)
 inline const TimerSite &timer_site(const tevent_context *ev,
                                    const tevent_timer *te)
 {
-    return ev->timers.sites.v[te->site];
+    return ev->timers.sites.v[timer_site_index(te)];
 }
 
 // Frees the table (context teardown).

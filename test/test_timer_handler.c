@@ -2,13 +2,17 @@
 /*
  * What timer handlers may do to their own timer and context: re-arm the
  * running timer (it is still freed afterwards, with a warning, and stays
- * out of the queue meanwhile), and free the context that owns the wrapper
- * that owns the running timer, or re-initialise it.
+ * out of the queue meanwhile), free its context inside or outside a loop,
+ * free the context that owns the wrapper that owns the running timer,
+ * re-initialise it, or set up tracing that then sees the timer's end.
  */
 #include "test_util.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* Not in tevent.h: for backends, declared by upstream's internal header. */
+struct timeval tevent_common_loop_timer_delay(struct tevent_context *ev);
 
 #define ID(i) ((void *)(intptr_t)(i))
 #define MAX_RUNS 8
@@ -224,6 +228,130 @@ static void test_wrapper_handler_frees_owning_main(void **state)
     assert_null(g_abort_reason);
 }
 
+/* A plain timer's handler frees its context from within
+ * tevent_loop_once() and from a direct tevent_common_loop_timer_delay()
+ * call outside any loop: the timer is freed after the handler and the
+ * dispatcher touches nothing of the context. */
+static void test_handler_frees_context(void **state)
+{
+    for (int in_loop = 0; in_loop < 2; in_loop++) {
+        struct tevent_context *ev = test_context(*state);
+        bool ev_freed, te_freed, other_freed;
+        memset(&g_log, 0, sizeof(g_log));
+        struct tevent_timer *te = tevent_add_timer(
+            ev, *state, tevent_timeval_set(1, 0), free_context_handler, ev);
+        assert_non_null(te);
+        struct tevent_timer *other = tevent_add_timer(
+            ev, *state, tevent_timeval_set(2, 0), log_timer, ID(2));
+        assert_non_null(other);
+        watch_free(ev, &ev_freed);
+        watch_free(te, &te_freed);
+        watch_free(other, &other_freed);
+
+        if (in_loop) {
+            assert_int_equal(tevent_loop_once(ev), 0);
+        } else {
+            struct timeval delay = tevent_common_loop_timer_delay(ev);
+            assert_true(tevent_timeval_is_zero(&delay));
+        }
+        assert_int_equal(g_log.n, 1);
+        assert_true(ev_freed);
+        assert_true(te_freed);
+        /* Detached with the context, and still freeable. */
+        assert_false(other_freed);
+        assert_int_equal(talloc_free(other), 0);
+        assert_true(other_freed);
+    }
+    assert_null(g_abort_reason);
+}
+
+struct trace_log {
+    int attach, before, detach;
+    struct tevent_timer *te;
+};
+
+static void count_timer_trace(struct tevent_timer *te,
+                              enum tevent_event_trace_point tp,
+                              void *private_data)
+{
+    struct trace_log *t = private_data;
+    assert_ptr_equal(te, t->te);
+    switch (tp) {
+    case TEVENT_EVENT_TRACE_ATTACH:
+        t->attach += 1;
+        break;
+    case TEVENT_EVENT_TRACE_BEFORE_HANDLER:
+        t->before += 1;
+        break;
+    case TEVENT_EVENT_TRACE_DETACH:
+        t->detach += 1;
+        break;
+    }
+}
+
+/* Debug messages at TRACE level, concatenated. */
+static void record_trace_debug(void *context, enum tevent_debug_level level,
+                               const char *fmt, va_list ap)
+{
+    struct warnings *w = context;
+    size_t used = strlen(w->text);
+    if (level != TEVENT_DEBUG_TRACE) {
+        return;
+    }
+    w->n += 1;
+    vsnprintf(w->text + used, sizeof(w->text) - used, fmt, ap);
+}
+
+struct late_observers {
+    struct trace_log trace;
+    struct warnings debug;
+    bool free_self;
+};
+
+static void set_up_observers(struct tevent_context *ev, struct tevent_timer *te,
+                             struct timeval current_time, void *private_data)
+{
+    struct late_observers *o = private_data;
+    log_timer(ev, te, current_time, ID(1));
+    o->trace.te = te;
+    tevent_set_trace_timer_callback(ev, count_timer_trace, &o->trace);
+    assert_int_equal(tevent_set_debug(ev, record_trace_debug, &o->debug), 0);
+    tevent_set_max_debug_level(ev, TEVENT_DEBUG_TRACE);
+    if (o->free_self) {
+        /* Fails (-1) while the handler runs: freed when it returns. */
+        talloc_free(te);
+    }
+}
+
+/* Tracing and debug output that a handler sets up hear of its own timer's
+ * end: the DETACH and "Ending" once, or, when the handler freed the timer,
+ * the DETACH and "Destroying" of that free. */
+static void test_observers_set_up_in_handler(void **state)
+{
+    for (int free_self = 0; free_self < 2; free_self++) {
+        struct tevent_context *ev = test_context(*state);
+        struct late_observers o = {.free_self = free_self};
+        bool freed;
+        memset(&g_log, 0, sizeof(g_log));
+        struct tevent_timer *te = tevent_add_timer(
+            ev, *state, tevent_timeval_zero(), set_up_observers, &o);
+        assert_non_null(te);
+        watch_free(te, &freed);
+
+        loop_once_one(ev);
+        assert_true(freed);
+        assert_int_equal(o.trace.attach, 0);
+        assert_int_equal(o.trace.before, 0);
+        assert_int_equal(o.trace.detach, 1);
+        assert_int_equal(o.debug.n, 1);
+        assert_non_null(strstr(o.debug.text, free_self ? "Destroying timer"
+                                                       : "Ending timer"));
+        tevent_set_trace_timer_callback(ev, NULL, NULL);
+        assert_int_equal(talloc_free(ev), 0);
+    }
+    assert_null(g_abort_reason);
+}
+
 struct reinit {
     struct tevent_timer *te;
     int phase;
@@ -283,6 +411,8 @@ int main(void)
         T(test_update_in_own_handler),
         T(test_update_in_own_handler_nested_loop),
         T(test_wrapper_handler_frees_owning_main),
+        T(test_handler_frees_context),
+        T(test_observers_set_up_in_handler),
         T(test_re_initialise_in_handler),
     };
 #undef T
