@@ -200,8 +200,9 @@ __attribute__((noinline)) int run_timer_or_fd(tevent_context *ev)
 
 // One iteration: pending signals, then cross-thread immediates, then one
 // immediate, then one due timer, else wait for fds and run one of them.
-// Both ends are tail calls, so a nested loop costs this function no stack.
-int run_iteration(tevent_context *ev)
+// Inline in tevent_loop_once(); run_iteration() for everyone else, where
+// both ends are tail calls, so that a nested loop costs it no stack.
+inline __attribute__((always_inline)) int iterate(tevent_context *ev)
 {
     if (!ev->signal_events.empty() && common_check_signal(ev) != 0) {
         return 0;
@@ -213,6 +214,11 @@ int run_iteration(tevent_context *ev)
         return common_invoke_immediate_handler(im, nullptr);
     }
     return run_timer_or_fd(ev);
+}
+
+int run_iteration(tevent_context *ev)
+{
+    return iterate(ev);
 }
 
 } // namespace
@@ -234,9 +240,10 @@ int backend_loop_once(tevent_context *ev, const char *location)
     return ev->ops->loop_once(ev, location);
 }
 
-} // namespace
-
-int loop_once(tevent_context *ev, const char *location)
+// tevent_loop_once() in general: nested, with a nesting hook, or on a
+// backend of the caller's.
+__attribute__((noinline)) int loop_once_general(tevent_context *ev,
+                                                const char *location)
 {
     return with_nesting(ev, location, [&](const FrameScope &scope) {
         trace_point(ev, TEVENT_TRACE_BEFORE_LOOP_ONCE);
@@ -248,6 +255,63 @@ int loop_once(tevent_context *ev, const char *location)
                           "_tevent_loop_once");
         return ret;
     });
+}
+
+// The end of the outermost tevent_loop_once() after its iteration, when a
+// trace point, a call-depth callback or a nesting hook is to be called
+// (any of them may have been installed by a handler of the iteration).
+__attribute__((noinline)) int loop_once_end(tevent_context *ev, int ret,
+                                            const char *location)
+{
+    LoopFrame *frame = ev->loop_frames;
+    trace_point(ev, TEVENT_TRACE_AFTER_LOOP_ONCE);
+    call_depth_notify(TEVENT_CALL_FLOW_REQ_RESET, nullptr, 0,
+                      "_tevent_loop_once");
+    if (frame->ev_freed) {
+        return ret;
+    }
+    void *stack_ptr = nullptr;
+    int end = nesting_hook(ev, false, &stack_ptr, location);
+    if (end != 0) {
+        ret = end;
+    }
+    if (frame->ev_freed) {
+        return ret;
+    }
+    ev->loop_frames = frame->outer;
+    ev->nesting.level -= 1;
+    return ret;
+}
+
+} // namespace
+
+// The outermost call on a built-in backend without a nesting hook is what
+// a daemon's main loop does on every iteration: with_nesting() and the
+// trace points reduced to the checks that find nothing to do.
+int loop_once(tevent_context *ev, const char *location)
+{
+    if (ev->nesting.level != 0 || ev->nesting.hook_fn != nullptr ||
+        ev->ops->loop_once != builtin_loop_once) {
+        return loop_once_general(ev, location);
+    }
+    ev->nesting.level = 1;
+    LoopFrame frame{ev->loop_frames, false};
+    ev->loop_frames = &frame;
+    trace_point(ev, TEVENT_TRACE_BEFORE_LOOP_ONCE);
+    int ret = iterate(ev);
+    if (frame.ev_freed) {
+        call_depth_notify(TEVENT_CALL_FLOW_REQ_RESET, nullptr, 0,
+                          "_tevent_loop_once");
+        return ret;
+    }
+    if (ev->tracing.point.callback != nullptr ||
+        call_depth_in_use.load(std::memory_order_relaxed) ||
+        ev->nesting.hook_fn != nullptr) {
+        return loop_once_end(ev, ret, location);
+    }
+    ev->loop_frames = frame.outer;
+    ev->nesting.level -= 1;
+    return ret;
 }
 
 int loop_until(tevent_context *ev, bool (*finished)(void *), void *pd,

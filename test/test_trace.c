@@ -315,6 +315,28 @@ static void test_loop_callback_cleared(void **state)
     assert_string_equal(loop_seq(), "<>");
 }
 
+static void install_tracer(struct tevent_context *ev,
+                           struct tevent_immediate *im, void *private_data)
+{
+    (void)im;
+    (void)private_data;
+    add_entry('<', NULL);
+    tevent_set_trace_callback(ev, trace_loop, &g_first);
+    add_entry('>', NULL);
+}
+
+static void test_loop_callback_installed_by_handler(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct tevent_immediate *im = tevent_create_immediate(*state);
+    assert_non_null(im);
+
+    /* The iteration that installed it reports its end. */
+    tevent_schedule_immediate(im, ev, install_tracer, NULL);
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_string_equal(loop_seq(), "<>]");
+}
+
 /* ---------------------------------------------------------------------
  * Getters: the private data pointer is stored through a void ** that the
  * prototype declares as void *.
@@ -831,6 +853,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_loop_callback_cleared, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_loop_callback_installed_by_handler,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_getters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fd_sequence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fd_freed_in_handler, setup,
