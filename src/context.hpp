@@ -98,6 +98,7 @@ struct tevent_context {
     } wrapper;
 
     struct timeval wait_timeout = {30, 0};
+    int wait_timeout_msec = 30000; // the same as a poll(2) timeout
 
     tev::LoopFrame *loop_frames = nullptr; // innermost running loop call
 

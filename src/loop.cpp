@@ -117,7 +117,7 @@ bool drop_write(tevent_context *ev, const Ready &r)
 
 // Runs the handler of one fd that the last wait found ready: the first
 // fde (in the poller's order, then round robin) that wants some of it.
-int run_ready_fd(tevent_context *ev)
+inline int run_ready_fd(tevent_context *ev)
 {
     const Poller *p = ev->poller.ops;
     Ready r;
@@ -147,18 +147,43 @@ int run_ready_fd(tevent_context *ev)
     return 0;
 }
 
-int run_iteration(tevent_context *ev);
+// The end of a wait that found no fd ready: interrupted (errno says why),
+// the zero wait timeout (EAGAIN), or a timer that fell due meanwhile.
+__attribute__((noinline)) int after_idle_wait(tevent_context *ev, int ready)
+{
+    int wait_errno = ready < 0 ? errno : 0;
+    trace_point(ev, TEVENT_TRACE_AFTER_WAIT);
+    if (poller_recover(ev, nullptr, true)) {
+        return run_iteration(ev);
+    }
+    if (ready < 0) {
+        if (wait_errno == EINTR && !ev->signal_events.empty()) {
+            common_check_signal(ev);
+        }
+        return 0;
+    }
+    // The delay of a wait is the zero wait timeout only if that is set.
+    if (no_timeout(&ev->wait_timeout)) {
+        // tevent_context_set_wait_timeout(0): nothing was ready.
+        errno = EAGAIN;
+        return -1;
+    }
+    common_loop_timer_delay(ev);
+    return 0;
+}
 
 // The rest of an iteration: one due timer, else wait for fds up to the
 // next timer (or the wait timeout) and run one of them.
 __attribute__((noinline)) int run_timer_or_fd(tevent_context *ev)
 {
     // Without timers the wait is the wait timeout.
-    struct timeval delay = timers_empty(ev->timers)
-                               ? ev->wait_timeout
-                               : common_loop_timer_delay(ev);
-    if (timeval_is_zero(&delay)) {
-        return 0;
+    int msec = ev->wait_timeout_msec;
+    if (!timers_empty(ev->timers)) {
+        struct timeval delay = common_loop_timer_delay(ev);
+        if (timeval_is_zero(&delay)) {
+            return 0;
+        }
+        msec = timeout_msec(&delay);
     }
     // A failed re-creation after fork has the fallback poller do the whole
     // iteration over.
@@ -173,27 +198,13 @@ __attribute__((noinline)) int run_timer_or_fd(tevent_context *ev)
         return -1;
     }
     trace_point(ev, TEVENT_TRACE_BEFORE_WAIT);
-    int ready = p->wait(ev, timeout_msec(&delay));
-    int wait_errno = ready < 0 ? errno : 0;
+    int ready = p->wait(ev, msec);
+    if (ready <= 0) {
+        return after_idle_wait(ev, ready);
+    }
     trace_point(ev, TEVENT_TRACE_AFTER_WAIT);
-
     if (poller_recover(ev, nullptr, true)) {
         return run_iteration(ev);
-    }
-    if (ready < 0) {
-        if (wait_errno == EINTR && !ev->signal_events.empty()) {
-            common_check_signal(ev);
-        }
-        return 0;
-    }
-    if (ready == 0) {
-        if (no_timeout(&delay)) {
-            // tevent_context_set_wait_timeout(0): nothing was ready.
-            errno = EAGAIN;
-            return -1;
-        }
-        common_loop_timer_delay(ev);
-        return 0;
     }
     return run_ready_fd(ev);
 }
