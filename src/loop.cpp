@@ -117,11 +117,10 @@ bool drop_write(tevent_context *ev, const Ready &r)
 
 // Runs the handler of one fd that the last wait found ready: the first
 // fde (in the poller's order, then round robin) that wants some of it.
-inline int run_ready_fd(tevent_context *ev)
+// r is what the wait handed out (count 0: nothing yet).
+inline int run_ready_fd(tevent_context *ev, const Poller *p, Ready &r)
 {
-    const Poller *p = ev->poller.ops;
-    Ready r;
-    while (p->next_ready(ev, &r)) {
+    do {
         for (uint32_t i = 0; i < r.count; i++) {
             tevent_fd *fde = r.fdes[i];
             uint16_t flags = ready_flags(r, fde->flags);
@@ -139,7 +138,7 @@ inline int run_ready_fd(tevent_context *ev)
         if (r.error && !drop_write(ev, r)) {
             return 0;
         }
-    }
+    } while (p->next_ready(ev, &r));
     // The poller may have given up on what it was handed.
     if (poller_recover(ev, nullptr, true)) {
         return run_iteration(ev);
@@ -198,7 +197,15 @@ __attribute__((noinline)) int run_timer_or_fd(tevent_context *ev)
         return -1;
     }
     trace_point(ev, TEVENT_TRACE_BEFORE_WAIT);
-    int ready = p->wait(ev, msec);
+    Ready r;
+    Ready *first = &r;
+    if (ev->tracing.point.callback != nullptr) {
+        // The trace point may change the fdes: all through next_ready().
+        r.count = 0;
+        r.error = false;
+        first = nullptr;
+    }
+    int ready = p->wait(ev, msec, first);
     if (ready <= 0) {
         return after_idle_wait(ev, ready);
     }
@@ -206,7 +213,7 @@ __attribute__((noinline)) int run_timer_or_fd(tevent_context *ev)
     if (poller_recover(ev, nullptr, true)) {
         return run_iteration(ev);
     }
-    return run_ready_fd(ev);
+    return run_ready_fd(ev, p, r);
 }
 
 // One iteration: pending signals, then cross-thread immediates, then one

@@ -31,12 +31,16 @@
 //    the iteration (errno set).  May be nullptr.
 //  - wait: block up to timeout_msec (-1: no limit, 0: do not block) for
 //    readiness of the armed fdes.  Returns how many fds are ready, 0, or -1
-//    with errno (EINTR: interrupted by a signal).  Then next_ready() hands
-//    out, in the poller's order, what this one wait observed, until the
-//    loop has run a handler or nothing is left; never readiness of an
-//    earlier wait, so that a handler may rely on what it is called for (a
-//    blocking read).  A readiness handed out is taken to have run one of
-//    its fdes unless the loop asks for the next one.
+//    with errno (EINTR: interrupted by a signal).  What this one wait
+//    observed is then handed out in the poller's order, until the loop has
+//    run a handler or nothing is left: the first readiness by wait itself
+//    into *first when the loop passes it (count 0 if the poller leaves it
+//    to next_ready), the others by next_ready().  The loop passes no
+//    `first` when code of the caller's runs between the wait and the
+//    dispatch (a trace point), which may change the fdes.  Never readiness
+//    of an earlier wait, so that a handler may rely on what it is called
+//    for (a blocking read).  A readiness handed out is taken to have run
+//    one of its fdes unless the loop asks for the next one.
 //  - failure: a poller that can no longer work calls poller_failed() and
 //    returns from the call at once.  Its state stays valid until the loop
 //    frees it and switches the context to its fallback poller ("standard":
@@ -81,7 +85,7 @@ struct Poller {
     void (*disarm)(tevent_context *ev, tevent_fd *fde);
     void (*reopen)(tevent_context *ev, const tevent_fd *leaving);
     bool (*prepare)(tevent_context *ev);
-    int (*wait)(tevent_context *ev, int timeout_msec);
+    int (*wait)(tevent_context *ev, int timeout_msec, Ready *first);
     bool (*next_ready)(tevent_context *ev, Ready *ready);
     // Every change (arm, modify, disarm of an active fde, an immediate)
     // writes the context's wakeup fd, for a loop sleeping in another thread

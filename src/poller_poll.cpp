@@ -73,13 +73,13 @@ struct PollState {
     uint32_t pending_capacity = 0;
     // Something to prepare before a wait: changed or pending slots, holes.
     bool stale = false;
-    // The last wait: how many revents poll() filled in, and the readiness
-    // handed out last: its slot and fde, and its order before it was put
-    // behind the others (it runs unless the loop asks for the next one).
+    // The last wait: how many revents poll() filled in (0 once nothing is
+    // left to hand out), and the readiness handed out last: its order
+    // before it was put behind the others (it runs unless the loop asks
+    // for the next one) and its slot (kNone once that is vacated).
     int ready = 0;
     uint64_t handed_out = 0;
     uint32_t handed_slot = kNone;
-    tevent_fd *handed_fde = nullptr;
 };
 
 PollState *state_of(const tevent_context *ev)
@@ -182,6 +182,9 @@ bool place(PollState *st, tevent_fd *fde, uint64_t order)
 // Frees a slot; its revents stay for the rest of the current dispatch.
 void vacate(PollState *st, uint32_t slot)
 {
+    if (slot == st->handed_slot) {
+        st->handed_slot = kNone;
+    }
     st->fdes[slot]->poller_slot = kNoSlot;
     st->fdes[slot] = nullptr;
     mark_changed(st, slot);
@@ -310,27 +313,6 @@ bool poll_mt_prepare(tevent_context *ev)
     return !st->stale || refresh(st);
 }
 
-int poll_mt_wait(tevent_context *ev, int timeout_msec)
-{
-    PollState *st = state_of(ev);
-    int ready = poll(st->fds, st->used, timeout_msec);
-    st->ready = ready > 0 ? ready : 0;
-    st->handed_out = 0;
-    st->handed_slot = kNone;
-    return ready;
-}
-
-// Without other threads the preparation needs no lock: it is part of the
-// wait (nothing is pending, so it cannot fail).
-int poll_wait(tevent_context *ev, int timeout_msec)
-{
-    PollState *st = state_of(ev);
-    if (st->stale) {
-        refresh(st);
-    }
-    return poll_mt_wait(ev, timeout_msec);
-}
-
 // The first slot from i on whose revents are set, or `used`.  Eight
 // pollfds at a time: revents is the top quarter of each one's 8 bytes.
 static_assert(sizeof(struct pollfd) == 8 &&
@@ -404,7 +386,6 @@ void hand_out(PollState *st, uint32_t slot, Ready *ready)
     short revents = st->fds[slot].revents;
     st->handed_out = st->order[slot];
     st->handed_slot = slot;
-    st->handed_fde = st->fdes[slot];
     st->latest += 1;
     st->order[slot] = st->latest;
     ready->fdes = &st->fdes[slot];
@@ -413,18 +394,21 @@ void hand_out(PollState *st, uint32_t slot, Ready *ready)
     ready->error = (revents & error_events) != 0;
 }
 
-__attribute__((noinline)) bool next_ready_in_order(tevent_context *ev,
-                                                   PollState *st, Ready *ready)
+bool poll_next_ready(tevent_context *ev, Ready *ready)
 {
-    // The one handed out before did not run: it keeps its place.
-    uint32_t last = st->handed_slot;
-    if (last != kNone && st->fdes[last] == st->handed_fde) {
-        st->order[last] = st->handed_out;
+    PollState *st = state_of(ev);
+    if (st->ready == 0) {
+        return false;
     }
-    st->handed_slot = kNone;
+    // The one handed out before did not run: it keeps its place.
+    if (st->handed_slot != kNone) {
+        st->order[st->handed_slot] = st->handed_out;
+        st->handed_slot = kNone;
+    }
     for (;;) {
         uint32_t slot = next_slot(st, st->handed_out);
         if (slot == kNone) {
+            st->ready = 0;
             report_dangling(ev, st);
             return false;
         }
@@ -444,19 +428,52 @@ __attribute__((noinline)) bool next_ready_in_order(tevent_context *ev,
     }
 }
 
-bool poll_next_ready(tevent_context *ev, Ready *ready)
+// The wait, and the first readiness if the loop takes it (first): most
+// waits find one fd, which needs no comparison of orders.
+inline __attribute__((always_inline)) int
+wait_and_hand_out(tevent_context *ev, int timeout_msec, Ready *first)
 {
+    int ready = poll(state_of(ev)->fds, state_of(ev)->used, timeout_msec);
+    // Loaded again: cheaper than keeping it across the call.
     PollState *st = state_of(ev);
-    // Most waits find one fd, which is handed out first.
-    if (st->ready == 1 && st->handed_out == 0) {
+    st->ready = ready > 0 ? ready : 0;
+    if (ready == 1 && first != nullptr) {
         uint32_t slot = skip_quiet(st->fds, 0, st->used);
         if (slot < st->used && st->fdes[slot] != nullptr &&
             (st->fds[slot].revents & POLLNVAL) == 0) {
-            hand_out(st, slot, ready);
-            return true;
+            hand_out(st, slot, first);
+            return ready;
         }
     }
-    return next_ready_in_order(ev, st, ready);
+    st->handed_out = 0;
+    st->handed_slot = kNone;
+    if (ready > 0 && first != nullptr && !poll_next_ready(ev, first)) {
+        first->count = 0;
+        first->error = false;
+    }
+    return ready;
+}
+
+// Without other threads the preparation needs no lock: it is part of the
+// wait (nothing is pending, so it cannot fail).
+int poll_wait(tevent_context *ev, int timeout_msec, Ready *first)
+{
+    PollState *st = state_of(ev);
+    if (st->stale) {
+        refresh(st);
+    }
+    return wait_and_hand_out(ev, timeout_msec, first);
+}
+
+// poll_mt: other threads may change the fdes as soon as the loop takes
+// its lock back, after the wait: everything is handed out by next_ready.
+int poll_mt_wait(tevent_context *ev, int timeout_msec, Ready *first)
+{
+    if (first != nullptr) {
+        first->count = 0;
+        first->error = false;
+    }
+    return wait_and_hand_out(ev, timeout_msec, nullptr);
 }
 
 } // namespace
