@@ -115,10 +115,18 @@ bool drop_write(tevent_context *ev, const Ready &r)
     return ev->poller.ops == p;
 }
 
+// Out of line, so that the iteration keeps nothing across the handler.
+__attribute__((noinline)) int run_fd_handler(tevent_fd *fde, uint16_t flags)
+{
+    invoke_fd_handler(fde, flags);
+    return 0;
+}
+
 // Runs the handler of one fd that the last wait found ready: the first
 // fde (in the poller's order, then round robin) that wants some of it.
 // r is what the wait handed out (count 0: nothing yet).
-inline int run_ready_fd(tevent_context *ev, const Poller *p, Ready &r)
+__attribute__((noinline)) int run_ready_fd(tevent_context *ev, const Poller *p,
+                                           Ready &r)
 {
     do {
         for (uint32_t i = 0; i < r.count; i++) {
@@ -132,8 +140,7 @@ inline int run_ready_fd(tevent_context *ev, const Poller *p, Ready &r)
                 r.fdes[j - 1] = r.fdes[j];
             }
             r.fdes[r.count - 1] = fde;
-            invoke_fd_handler(fde, flags);
-            return 0;
+            return run_fd_handler(fde, flags);
         }
         if (r.error && !drop_write(ev, r)) {
             return 0;
@@ -212,6 +219,14 @@ __attribute__((noinline)) int run_timer_or_fd(tevent_context *ev)
     trace_point(ev, TEVENT_TRACE_AFTER_WAIT);
     if (poller_recover(ev, nullptr, true)) {
         return run_iteration(ev);
+    }
+    // Most readiness is for an fd with one fde, which wants it.
+    if (r.count == 1) {
+        tevent_fd *fde = r.fdes[0];
+        uint16_t flags = ready_flags(r, fde->flags);
+        if (flags != 0) {
+            return run_fd_handler(fde, flags);
+        }
     }
     return run_ready_fd(ev, p, r);
 }
