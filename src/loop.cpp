@@ -80,9 +80,13 @@ int run_iteration(tevent_context *ev);
 // The flags fde is called with for readiness r: what is ready of what it
 // wants.  An error or hang-up counts as READ and ERROR; an fde that wants
 // only WRITE never hears of one.
-uint16_t ready_flags(const Ready &r, uint16_t wanted)
+inline uint16_t ready_flags(const Ready &r, uint16_t wanted)
 {
     static_assert(TEVENT_FD_READ == POLLIN && TEVENT_FD_WRITE == POLLOUT >> 1);
+    // What most readiness is.
+    if (r.revents == POLLIN && !r.error) {
+        return wanted & TEVENT_FD_READ;
+    }
     if (r.error && (wanted & (TEVENT_FD_READ | TEVENT_FD_ERROR)) == 0) {
         return 0;
     }
