@@ -184,7 +184,7 @@ __attribute__((noinline)) int after_idle_wait(tevent_context *ev, int ready)
 
 // The rest of an iteration: one due timer, else wait for fds up to the
 // next timer (or the wait timeout) and run one of them.
-__attribute__((noinline)) int run_timer_or_fd(tevent_context *ev)
+inline __attribute__((always_inline)) int timer_or_fd(tevent_context *ev)
 {
     // Without timers the wait is the wait timeout.
     int msec = ev->wait_timeout_msec;
@@ -235,10 +235,16 @@ __attribute__((noinline)) int run_timer_or_fd(tevent_context *ev)
     return run_ready_fd(ev, p, r);
 }
 
+__attribute__((noinline)) int run_timer_or_fd(tevent_context *ev)
+{
+    return timer_or_fd(ev);
+}
+
 // One iteration: pending signals, then cross-thread immediates, then one
 // immediate, then one due timer, else wait for fds and run one of them.
-// Inline in tevent_loop_once(); run_iteration() for everyone else, where
-// both ends are tail calls, so that a nested loop costs it no stack.
+// All inline in tevent_loop_once(); run_iteration() for everyone else,
+// where both ends are tail calls, so that a nested loop costs it no stack.
+template <int (*TimerOrFd)(tevent_context *)>
 inline __attribute__((always_inline)) int iterate(tevent_context *ev)
 {
     if (!ev->signal_events.empty() && common_check_signal(ev) != 0) {
@@ -250,12 +256,12 @@ inline __attribute__((always_inline)) int iterate(tevent_context *ev)
     if (tevent_immediate *im = ev->immediate_events.head) {
         return common_invoke_immediate_handler(im, nullptr);
     }
-    return run_timer_or_fd(ev);
+    return TimerOrFd(ev);
 }
 
 int run_iteration(tevent_context *ev)
 {
-    return iterate(ev);
+    return iterate<run_timer_or_fd>(ev);
 }
 
 } // namespace
@@ -335,7 +341,7 @@ int loop_once(tevent_context *ev, const char *location)
     LoopFrame frame{ev->loop_frames, false};
     ev->loop_frames = &frame;
     trace_point(ev, TEVENT_TRACE_BEFORE_LOOP_ONCE);
-    int ret = iterate(ev);
+    int ret = iterate<timer_or_fd>(ev);
     if (frame.ev_freed) {
         call_depth_notify(TEVENT_CALL_FLOW_REQ_RESET, nullptr, 0,
                           "_tevent_loop_once");
