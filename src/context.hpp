@@ -26,7 +26,7 @@ struct Poller;
 
 // Counts the fork() calls this process descends from; a poller whose
 // state is from an older generation belongs to a parent process.
-extern unsigned g_fork_generation;
+extern unsigned g_fork_generation __attribute__((visibility("hidden")));
 inline unsigned fork_generation()
 {
     return g_fork_generation;
