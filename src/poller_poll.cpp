@@ -313,22 +313,35 @@ bool poll_mt_prepare(tevent_context *ev)
     return !st->stale || refresh(st);
 }
 
-// The first slot from i on whose revents are set, or `used`.  Eight
-// pollfds at a time: revents is the top quarter of each one's 8 bytes.
+// From slot i on, skips groups of eight slots without revents while
+// eight are left: revents is the top quarter of each pollfd's 8 bytes.
 static_assert(sizeof(struct pollfd) == 8 &&
               offsetof(struct pollfd, revents) == 6 &&
               __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__);
-inline uint32_t skip_quiet(const struct pollfd *fds, uint32_t i, uint32_t used)
+inline uint32_t skip_quiet_groups(const struct pollfd *fds, uint32_t i,
+                                  uint32_t used)
 {
+    if (used - i < 8) {
+        return i;
+    }
     using Word = uint64_t __attribute__((may_alias));
     constexpr uint64_t revents = uint64_t{0xffff} << 48;
-    for (; i + 8 <= used; i += 8) {
-        const auto *w = reinterpret_cast<const Word *>(&fds[i]);
-        if (((w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) &
-             revents) != 0) {
-            break;
-        }
+    const auto *w = reinterpret_cast<const Word *>(fds + i);
+    // w < last: eight slots are left.
+    const auto *last = reinterpret_cast<const Word *>(fds + used) - 7;
+    while (w < last &&
+           ((w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) &
+            revents) == 0) {
+        w += 8;
     }
+    return static_cast<uint32_t>(reinterpret_cast<const struct pollfd *>(w) -
+                                 fds);
+}
+
+// The first slot from i on whose revents are set, or `used`.
+inline uint32_t skip_quiet(const struct pollfd *fds, uint32_t i, uint32_t used)
+{
+    i = skip_quiet_groups(fds, i, used);
     while (i < used && fds[i].revents == 0) {
         i += 1;
     }
@@ -428,23 +441,13 @@ bool poll_next_ready(tevent_context *ev, Ready *ready)
     }
 }
 
-// The wait, and the first readiness if the loop takes it (first): most
-// waits find one fd, which needs no comparison of orders.
-inline __attribute__((always_inline)) int
-wait_and_hand_out(tevent_context *ev, int timeout_msec, Ready *first)
+// After a wait that found `ready` fds, other than a lone one handed out
+// at once: hands out the first readiness if the loop takes it (first).
+__attribute__((noinline)) int after_wait(tevent_context *ev, int ready,
+                                         Ready *first)
 {
-    int ready = poll(state_of(ev)->fds, state_of(ev)->used, timeout_msec);
-    // Loaded again: cheaper than keeping it across the call.
     PollState *st = state_of(ev);
     st->ready = ready > 0 ? ready : 0;
-    if (ready == 1 && first != nullptr) {
-        uint32_t slot = skip_quiet(st->fds, 0, st->used);
-        if (slot < st->used && st->fdes[slot] != nullptr &&
-            (st->fds[slot].revents & POLLNVAL) == 0) {
-            hand_out(st, slot, first);
-            return ready;
-        }
-    }
     st->handed_out = 0;
     st->handed_slot = kNone;
     if (ready > 0 && first != nullptr && !poll_next_ready(ev, first)) {
@@ -455,14 +458,30 @@ wait_and_hand_out(tevent_context *ev, int timeout_msec, Ready *first)
 }
 
 // Without other threads the preparation needs no lock: it is part of the
-// wait (nothing is pending, so it cannot fail).
+// wait (nothing is pending, so it cannot fail).  Most waits find one fd,
+// which is handed out at once.
 int poll_wait(tevent_context *ev, int timeout_msec, Ready *first)
 {
     PollState *st = state_of(ev);
     if (st->stale) {
         refresh(st);
     }
-    return wait_and_hand_out(ev, timeout_msec, first);
+    int ready = poll(st->fds, st->used, timeout_msec);
+    st = state_of(ev);
+    if (ready == 1 && first != nullptr) {
+        // Exactly one slot below `used` has revents.
+        uint32_t slot = skip_quiet_groups(st->fds, 0, st->used);
+        while (st->fds[slot].revents == 0) {
+            slot += 1;
+        }
+        if (st->fdes[slot] != nullptr &&
+            (st->fds[slot].revents & POLLNVAL) == 0) {
+            st->ready = 1;
+            hand_out(st, slot, first);
+            return 1;
+        }
+    }
+    return after_wait(ev, ready, first);
 }
 
 // poll_mt: other threads may change the fdes as soon as the loop takes
@@ -473,7 +492,8 @@ int poll_mt_wait(tevent_context *ev, int timeout_msec, Ready *first)
         first->count = 0;
         first->error = false;
     }
-    return wait_and_hand_out(ev, timeout_msec, nullptr);
+    PollState *st = state_of(ev);
+    return after_wait(ev, poll(st->fds, st->used, timeout_msec), nullptr);
 }
 
 } // namespace
