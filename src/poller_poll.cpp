@@ -457,31 +457,46 @@ __attribute__((noinline)) int after_wait(tevent_context *ev, int ready,
     return ready;
 }
 
-// Without other threads the preparation needs no lock: it is part of the
-// wait (nothing is pending, so it cannot fail).  Most waits find one fd,
-// which is handed out at once.
-int poll_wait(tevent_context *ev, int timeout_msec, Ready *first)
+// The wait, without other threads.  Most waits find one fd, which is
+// handed out at once.
+inline __attribute__((always_inline)) int
+wait_and_hand_out(tevent_context *ev, int timeout_msec, Ready *first)
 {
     PollState *st = state_of(ev);
-    if (st->stale) {
-        refresh(st);
-    }
     int ready = poll(st->fds, st->used, timeout_msec);
     st = state_of(ev);
     if (ready == 1 && first != nullptr) {
         // Exactly one slot below `used` has revents.
-        uint32_t slot = skip_quiet_groups(st->fds, 0, st->used);
-        while (st->fds[slot].revents == 0) {
-            slot += 1;
+        const struct pollfd *pfd =
+            st->fds + skip_quiet_groups(st->fds, 0, st->used);
+        while (pfd->revents == 0) {
+            pfd += 1;
         }
-        if (st->fdes[slot] != nullptr &&
-            (st->fds[slot].revents & POLLNVAL) == 0) {
+        auto slot = static_cast<uint32_t>(pfd - st->fds);
+        if (st->fdes[slot] != nullptr && (pfd->revents & POLLNVAL) == 0) {
             st->ready = 1;
             hand_out(st, slot, first);
             return 1;
         }
     }
     return after_wait(ev, ready, first);
+}
+
+// The preparation needs no lock without other threads: it is part of the
+// wait (nothing is pending, so it cannot fail).
+__attribute__((noinline)) int refresh_and_wait(tevent_context *ev,
+                                               int timeout_msec, Ready *first)
+{
+    refresh(state_of(ev));
+    return wait_and_hand_out(ev, timeout_msec, first);
+}
+
+int poll_wait(tevent_context *ev, int timeout_msec, Ready *first)
+{
+    if (state_of(ev)->stale) {
+        return refresh_and_wait(ev, timeout_msec, first);
+    }
+    return wait_and_hand_out(ev, timeout_msec, first);
 }
 
 // poll_mt: other threads may change the fdes as soon as the loop takes
