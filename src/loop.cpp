@@ -129,9 +129,9 @@ __attribute__((noinline)) int run_fd_handler(tevent_fd *fde, uint16_t flags)
 // Runs the handler of one fd that the last wait found ready: the first
 // fde (in the poller's order, then round robin) that wants some of it.
 // r is what the wait handed out (count 0: nothing yet).
-__attribute__((noinline)) int run_ready_fd(tevent_context *ev, const Poller *p,
-                                           Ready &r)
+__attribute__((noinline)) int run_ready_fd(tevent_context *ev, Ready &r)
 {
+    const Poller *p = ev->poller.ops;
     do {
         for (uint32_t i = 0; i < r.count; i++) {
             tevent_fd *fde = r.fdes[i];
@@ -203,8 +203,9 @@ inline __attribute__((always_inline)) int timer_or_fd(tevent_context *ev)
     if (!ev->signal_events.empty() && common_check_signal(ev) != 0) {
         return 0;
     }
-    const Poller *p = ev->poller.ops;
-    if (p->prepare != nullptr && !p->prepare(ev)) {
+    // ev->poller.ops is read where it is used rather than kept across
+    // the calls: that leaves a register for the rest.
+    if (ev->poller.ops->prepare != nullptr && !ev->poller.ops->prepare(ev)) {
         return -1;
     }
     trace_point(ev, TEVENT_TRACE_BEFORE_WAIT);
@@ -216,7 +217,7 @@ inline __attribute__((always_inline)) int timer_or_fd(tevent_context *ev)
         r.error = false;
         first = nullptr;
     }
-    int ready = p->wait(ev, msec, first);
+    int ready = ev->poller.ops->wait(ev, msec, first);
     if (ready <= 0) {
         return after_idle_wait(ev, ready);
     }
@@ -232,7 +233,7 @@ inline __attribute__((always_inline)) int timer_or_fd(tevent_context *ev)
             return run_fd_handler(fde, flags);
         }
     }
-    return run_ready_fd(ev, p, r);
+    return run_ready_fd(ev, r);
 }
 
 __attribute__((noinline)) int run_timer_or_fd(tevent_context *ev)
