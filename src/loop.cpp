@@ -338,6 +338,9 @@ int loop_once(tevent_context *ev, const char *location)
         ev->ops->loop_once != builtin_loop_once) {
         return loop_once_general(ev, location);
     }
+    // Only the rare end that calls a nesting hook needs it: kept in memory
+    // rather than in a register across the iteration.
+    const char *volatile end_location = location;
     ev->nesting.level = 1;
     LoopFrame frame{ev->loop_frames, false};
     ev->loop_frames = &frame;
@@ -351,7 +354,7 @@ int loop_once(tevent_context *ev, const char *location)
     if (ev->tracing.point.callback != nullptr ||
         call_depth_in_use.load(std::memory_order_relaxed) ||
         ev->nesting.hook_fn != nullptr) {
-        return loop_once_end(ev, ret, location);
+        return loop_once_end(ev, ret, end_location);
     }
     ev->loop_frames = frame.outer;
     ev->nesting.level -= 1;
