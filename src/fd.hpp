@@ -57,12 +57,10 @@ int common_invoke_fd_handler(tevent_fd *fde, uint16_t flags, bool *removed);
 // deferred free); invoke_fd_handler_general() does the rest.
 bool invoke_fd_handler_general(tevent_fd *fde, uint16_t flags);
 void fd_free_after_handler(tevent_fd *fde);
-inline bool invoke_fd_handler(tevent_fd *fde, uint16_t flags)
+// The same for an fde known to be attached to ev (the loop's own).
+inline bool invoke_attached_fd_handler(tevent_context *ev, tevent_fd *fde,
+                                       uint16_t flags)
 {
-    tevent_context *ev = fde->event_ctx;
-    if (ev == nullptr) {
-        return false;
-    }
     if (fde->wrapper != nullptr || fde->busy ||
         ev->tracing.fde.callback != nullptr) {
         return invoke_fd_handler_general(fde, flags);
@@ -75,6 +73,11 @@ inline bool invoke_fd_handler(tevent_fd *fde, uint16_t flags)
         return true;
     }
     return false;
+}
+inline bool invoke_fd_handler(tevent_fd *fde, uint16_t flags)
+{
+    tevent_context *ev = fde->event_ctx;
+    return ev != nullptr && invoke_attached_fd_handler(ev, fde, flags);
 }
 
 // Public wrappers that go through ev->ops (NULL and detached safe).

@@ -120,9 +120,11 @@ bool drop_write(tevent_context *ev, const Ready &r)
 }
 
 // Out of line, so that the iteration keeps nothing across the handler.
-__attribute__((noinline)) int run_fd_handler(tevent_fd *fde, uint16_t flags)
+// A poller hands out attached fdes only.
+__attribute__((noinline)) int run_fd_handler(tevent_context *ev, tevent_fd *fde,
+                                             uint16_t flags)
 {
-    invoke_fd_handler(fde, flags);
+    invoke_attached_fd_handler(ev, fde, flags);
     return 0;
 }
 
@@ -144,7 +146,7 @@ __attribute__((noinline)) int run_ready_fd(tevent_context *ev, Ready &r)
                 r.fdes[j - 1] = r.fdes[j];
             }
             r.fdes[r.count - 1] = fde;
-            return run_fd_handler(fde, flags);
+            return run_fd_handler(ev, fde, flags);
         }
         if (r.error && !drop_write(ev, r)) {
             return 0;
@@ -230,7 +232,7 @@ inline __attribute__((always_inline)) int timer_or_fd(tevent_context *ev)
         tevent_fd *fde = r.fdes[0];
         uint16_t flags = ready_flags(r, fde->flags);
         if (flags != 0) {
-            return run_fd_handler(fde, flags);
+            return run_fd_handler(ev, fde, flags);
         }
     }
     return run_ready_fd(ev, r);
