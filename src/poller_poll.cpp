@@ -394,11 +394,11 @@ void report_dangling(tevent_context *ev, PollState *st)
     }
 }
 
-void hand_out(PollState *st, uint32_t slot, Ready *ready)
+void hand_out(PollState *st, size_t slot, Ready *ready)
 {
     short revents = st->fds[slot].revents;
     st->handed_out = st->order[slot];
-    st->handed_slot = slot;
+    st->handed_slot = static_cast<uint32_t>(slot);
     st->latest += 1;
     st->order[slot] = st->latest;
     ready->fdes = &st->fdes[slot];
@@ -472,7 +472,7 @@ wait_and_hand_out(tevent_context *ev, int timeout_msec, Ready *first)
         while (pfd->revents == 0) {
             pfd += 1;
         }
-        auto slot = static_cast<uint32_t>(pfd - st->fds);
+        size_t slot = static_cast<size_t>(pfd - st->fds);
         if (st->fdes[slot] != nullptr && (pfd->revents & POLLNVAL) == 0) {
             st->ready = 1;
             hand_out(st, slot, first);
