@@ -146,7 +146,8 @@ __attribute__((noinline)) int run_ready_fd(tevent_context *ev, Ready &r)
                 r.fdes[j - 1] = r.fdes[j];
             }
             r.fdes[r.count - 1] = fde;
-            return run_fd_handler(ev, fde, flags);
+            run_fd_handler(ev, fde, flags);
+            return 0;
         }
         if (r.error && !drop_write(ev, r)) {
             return 0;
@@ -232,7 +233,8 @@ inline __attribute__((always_inline)) int timer_or_fd(tevent_context *ev)
         tevent_fd *fde = r.fdes[0];
         uint16_t flags = ready_flags(r, fde->flags);
         if (flags != 0) {
-            return run_fd_handler(ev, fde, flags);
+            run_fd_handler(ev, fde, flags);
+            return 0;
         }
     }
     return run_ready_fd(ev, r);
