@@ -355,9 +355,10 @@ int loop_once(tevent_context *ev, const char *location)
                           "_tevent_loop_once");
         return ret;
     }
-    if (ev->tracing.point.callback != nullptr ||
-        call_depth_in_use.load(std::memory_order_relaxed) ||
-        ev->nesting.hook_fn != nullptr) {
+    // One test for both callbacks.
+    if ((reinterpret_cast<uintptr_t>(ev->tracing.point.callback) |
+         reinterpret_cast<uintptr_t>(ev->nesting.hook_fn)) != 0 ||
+        call_depth_in_use.load(std::memory_order_relaxed)) {
         return loop_once_end(ev, ret, end_location);
     }
     ev->loop_frames = frame.outer;
