@@ -338,7 +338,8 @@ __attribute__((noinline)) int loop_once_end(tevent_context *ev, int ret,
 // trace points reduced to the checks that find nothing to do.
 int loop_once(tevent_context *ev, const char *location)
 {
-    if (ev->nesting.level != 0 || ev->nesting.hook_fn != nullptr ||
+    if ((ev->nesting.level |
+         reinterpret_cast<uintptr_t>(ev->nesting.hook_fn)) != 0 ||
         ev->ops->loop_once != builtin_loop_once) {
         return loop_once_general(ev, location);
     }
