@@ -121,11 +121,10 @@ bool drop_write(tevent_context *ev, const Ready &r)
 
 // Out of line, so that the iteration keeps nothing across the handler.
 // A poller hands out attached fdes only.
-__attribute__((noinline)) int run_fd_handler(tevent_context *ev, tevent_fd *fde,
-                                             uint16_t flags)
+__attribute__((noinline)) void run_fd_handler(tevent_context *ev,
+                                              tevent_fd *fde, unsigned flags)
 {
-    invoke_attached_fd_handler(ev, fde, flags);
-    return 0;
+    invoke_attached_fd_handler(ev, fde, static_cast<uint16_t>(flags));
 }
 
 // Runs the handler of one fd that the last wait found ready: the first
