@@ -84,10 +84,10 @@ inline uint16_t ready_flags(const Ready &r, uint16_t wanted)
 {
     static_assert(TEVENT_FD_READ == POLLIN && TEVENT_FD_WRITE == POLLOUT >> 1);
     // What most readiness is.
-    if (r.revents == POLLIN && !r.error) {
+    if (r.revents == POLLIN) {
         return wanted & TEVENT_FD_READ;
     }
-    if (r.error && (wanted & (TEVENT_FD_READ | TEVENT_FD_ERROR)) == 0) {
+    if (ready_error(r) && (wanted & (TEVENT_FD_READ | TEVENT_FD_ERROR)) == 0) {
         return 0;
     }
     uint16_t flags = (r.revents & POLLIN) | ((r.revents & POLLOUT) >> 1);
@@ -148,7 +148,7 @@ __attribute__((noinline)) int run_ready_fd(tevent_context *ev, Ready &r)
             run_fd_handler(ev, fde, flags);
             return 0;
         }
-        if (r.error && !drop_write(ev, r)) {
+        if (ready_error(r) && !drop_write(ev, r)) {
             return 0;
         }
     } while (p->next_ready(ev, &r));
@@ -216,7 +216,7 @@ inline __attribute__((always_inline)) int timer_or_fd(tevent_context *ev)
     if (ev->tracing.point.callback != nullptr) {
         // The trace point may change the fdes: all through next_ready().
         r.count = 0;
-        r.error = false;
+        r.revents = 0;
         first = nullptr;
     }
     int ready = ev->poller.ops->wait(ev, msec, first);

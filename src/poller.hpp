@@ -64,6 +64,9 @@ namespace tev
 static_assert(POLLIN == EPOLLIN && POLLOUT == EPOLLOUT && POLLERR == EPOLLERR &&
               POLLHUP == EPOLLHUP && POLLRDHUP == EPOLLRDHUP);
 inline constexpr uint32_t error_events = POLLERR | POLLHUP | POLLRDHUP;
+// Not a poll(2) bit (those fit in revents' 16 bits): an error was reported
+// for the fd by an earlier wait, which a poller may remember.
+inline constexpr uint32_t error_before = uint32_t{1} << 16;
 
 // One readiness handed to the loop.
 struct Ready {
@@ -72,11 +75,15 @@ struct Ready {
     // which is the poller's.
     tevent_fd **fdes;
     uint32_t count;
-    uint32_t revents; // poll(2) bits
-    // An error was reported now or, by a poller that remembers it for the
-    // fd, before: fdes that want only WRITE are not called and lose WRITE.
-    bool error;
+    uint32_t revents; // poll(2) bits and error_before
 };
+
+// An error was reported now or before: fdes that want only WRITE are not
+// called and lose WRITE.
+inline bool ready_error(const Ready &r)
+{
+    return (r.revents & (error_events | error_before)) != 0;
+}
 
 struct Poller {
     int (*create)(tevent_context *ev);

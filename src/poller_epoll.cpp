@@ -282,8 +282,7 @@ bool hand_out(const struct epoll_event &event, Ready *ready)
     }
     ready->fdes = g->fdes();
     ready->count = g->count;
-    ready->revents = event.events;
-    ready->error = g->got_error;
+    ready->revents = event.events | (g->got_error ? error_before : 0);
     return true;
 }
 
@@ -298,7 +297,7 @@ int epoll_wait_once(tevent_context *ev, int timeout_msec, Ready *first)
             st->event_pending = true;
         } else if (!hand_out(st->event, first)) {
             first->count = 0;
-            first->error = false;
+            first->revents = 0;
         }
     } else if (ready == -1 && errno != EINTR) {
         poller_failed(ev, "epoll_wait() failed");

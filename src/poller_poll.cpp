@@ -404,7 +404,6 @@ void hand_out(PollState *st, size_t slot, Ready *ready)
     ready->fdes = &st->fdes[slot];
     ready->count = 1;
     ready->revents = static_cast<uint16_t>(revents);
-    ready->error = (revents & error_events) != 0;
 }
 
 bool poll_next_ready(tevent_context *ev, Ready *ready)
@@ -452,7 +451,7 @@ __attribute__((noinline)) int after_wait(tevent_context *ev, int ready,
     st->handed_slot = kNone;
     if (ready > 0 && first != nullptr && !poll_next_ready(ev, first)) {
         first->count = 0;
-        first->error = false;
+        first->revents = 0;
     }
     return ready;
 }
@@ -505,7 +504,7 @@ int poll_mt_wait(tevent_context *ev, int timeout_msec, Ready *first)
 {
     if (first != nullptr) {
         first->count = 0;
-        first->error = false;
+        first->revents = 0;
     }
     PollState *st = state_of(ev);
     return after_wait(ev, poll(st->fds, st->used, timeout_msec), nullptr);
