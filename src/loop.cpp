@@ -223,10 +223,8 @@ inline __attribute__((always_inline)) int timer_or_fd(tevent_context *ev)
     if (ready <= 0) {
         return after_idle_wait(ev, ready);
     }
+    // (A wait that failed the poller returned -1.)
     trace_point(ev, TEVENT_TRACE_AFTER_WAIT);
-    if (poller_recover(ev, nullptr, true)) {
-        return run_iteration(ev);
-    }
     // Most readiness is for an fd with one fde, which wants it.
     if (r.count == 1) {
         tevent_fd *fde = r.fdes[0];

@@ -31,7 +31,8 @@
 //    the iteration (errno set).  May be nullptr.
 //  - wait: block up to timeout_msec (-1: no limit, 0: do not block) for
 //    readiness of the armed fdes.  Returns how many fds are ready, 0, or -1
-//    with errno (EINTR: interrupted by a signal).  What this one wait
+//    with errno (EINTR: interrupted by a signal); a wait that fails the
+//    poller returns -1.  What this one wait
 //    observed is then handed out in the poller's order, until the loop has
 //    run a handler or nothing is left: the first readiness by wait itself
 //    into *first when the loop passes it (count 0 if the poller leaves it
