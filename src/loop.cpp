@@ -80,17 +80,17 @@ int run_iteration(tevent_context *ev);
 // The flags fde is called with for readiness r: what is ready of what it
 // wants.  An error or hang-up counts as READ and ERROR; an fde that wants
 // only WRITE never hears of one.
-inline uint16_t ready_flags(const Ready &r, uint16_t wanted)
+inline unsigned ready_flags(const Ready &r, unsigned wanted)
 {
     static_assert(TEVENT_FD_READ == POLLIN && TEVENT_FD_WRITE == POLLOUT >> 1);
     // What most readiness is.
-    if (r.revents == POLLIN) {
+    if (r.revents == POLLIN) [[likely]] {
         return wanted & TEVENT_FD_READ;
     }
     if (ready_error(r) && (wanted & (TEVENT_FD_READ | TEVENT_FD_ERROR)) == 0) {
         return 0;
     }
-    uint16_t flags = (r.revents & POLLIN) | ((r.revents & POLLOUT) >> 1);
+    unsigned flags = (r.revents & POLLIN) | ((r.revents & POLLOUT) >> 1);
     if ((r.revents & error_events) != 0) {
         flags |= TEVENT_FD_ERROR | TEVENT_FD_READ;
     }
@@ -228,7 +228,7 @@ inline __attribute__((always_inline)) int timer_or_fd(tevent_context *ev)
     // Most readiness is for an fd with one fde, which wants it.
     if (r.count == 1) {
         tevent_fd *fde = r.fdes[0];
-        uint16_t flags = ready_flags(r, fde->flags);
+        unsigned flags = ready_flags(r, fde->flags);
         if (flags != 0) {
             run_fd_handler(ev, fde, flags);
             return 0;
