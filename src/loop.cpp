@@ -213,7 +213,7 @@ inline __attribute__((always_inline)) int timer_or_fd(tevent_context *ev)
     trace_point(ev, TEVENT_TRACE_BEFORE_WAIT);
     Ready r;
     Ready *first = &r;
-    if (ev->tracing.point.callback != nullptr) {
+    if (ev->tracing.point.callback != nullptr) [[unlikely]] {
         // The trace point may change the fdes: all through next_ready().
         r.count = 0;
         r.revents = 0;
