@@ -223,8 +223,11 @@ inline __attribute__((always_inline)) int timer_or_fd(tevent_context *ev)
     if (ready <= 0) {
         return after_idle_wait(ev, ready);
     }
-    // (A wait that failed the poller returned -1.)
-    trace_point(ev, TEVENT_TRACE_AFTER_WAIT);
+    // (A wait that failed the poller returned -1.)  The trace point after
+    // a wait is for callbacks set when it began.
+    if (first == nullptr) {
+        trace_point(ev, TEVENT_TRACE_AFTER_WAIT);
+    }
     // Most readiness is for an fd with one fde, which wants it.
     if (r.count == 1) {
         tevent_fd *fde = r.fdes[0];
