@@ -310,6 +310,10 @@ __attribute__((noinline)) bool refresh(PollState *st)
 bool poll_mt_prepare(tevent_context *ev)
 {
     PollState *st = state_of(ev);
+    // Forgotten here, under the caller's lock: vacate() on another thread
+    // reads it during the wait.
+    st->handed_out = 0;
+    st->handed_slot = kNone;
     return !st->stale || refresh(st);
 }
 
@@ -440,8 +444,9 @@ bool poll_next_ready(tevent_context *ev, Ready *ready)
     }
 }
 
-// After a wait that found `ready` fds, other than a lone one handed out
-// at once: hands out the first readiness if the loop takes it (first).
+// After a wait without other threads that found `ready` fds, other than
+// a lone one handed out at once: hands out the first readiness if the
+// loop takes it (first).
 __attribute__((noinline)) int after_wait(tevent_context *ev, int ready,
                                          Ready *first)
 {
@@ -507,7 +512,9 @@ int poll_mt_wait(tevent_context *ev, int timeout_msec, Ready *first)
         first->revents = 0;
     }
     PollState *st = state_of(ev);
-    return after_wait(ev, poll(st->fds, st->used, timeout_msec), nullptr);
+    int ready = poll(st->fds, st->used, timeout_msec);
+    st->ready = ready > 0 ? ready : 0;
+    return ready;
 }
 
 } // namespace
