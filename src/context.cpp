@@ -198,6 +198,7 @@ uint32_t set_wait_timeout(tevent_context *ev, uint32_t secs)
     // {0, INT32_MAX} tells the backends "never block".
     ev->wait_timeout.tv_sec = secs;
     ev->wait_timeout.tv_usec = secs == 0 ? INT32_MAX : 0;
+    ev->wait_timeout_msec = timeout_msec(&ev->wait_timeout);
     return old > INT32_MAX ? INT32_MAX : static_cast<uint32_t>(old);
 }
 

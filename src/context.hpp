@@ -25,7 +25,7 @@ struct Poller;
 
 // Counts the fork() calls this process descends from; a poller whose
 // state is from an older generation belongs to a parent process.
-extern unsigned g_fork_generation;
+extern unsigned g_fork_generation __attribute__((visibility("hidden")));
 inline unsigned fork_generation()
 {
     return g_fork_generation;
@@ -97,6 +97,7 @@ struct tevent_context {
     } wrapper;
 
     struct timeval wait_timeout = {30, 0};
+    int wait_timeout_msec = 30000; // the same as a poll(2) timeout
 
     tev::LoopFrame *loop_frames = nullptr; // innermost running loop call
 

@@ -121,22 +121,27 @@ void fd_free_after_handler(tevent_fd *fde)
     talloc_free(fde);
 }
 
-bool invoke_wrapped_fd_handler(tevent_fd *fde, uint16_t flags)
+bool invoke_fd_handler_general(tevent_fd *fde, uint16_t flags)
 {
     bool outer_busy = fde->busy;
     fde->busy = true;
     tevent_wrapper_glue *glue = fde->wrapper;
-    tevent_context *handler_ev = glue->wrap_ev;
-    wrapper_push_use_internal(handler_ev, glue);
-    glue->ops->before_fd_handler(glue->wrap_ev, glue->private_state,
-                                 glue->main_ev, fde, flags, fde->handler_name,
-                                 fde->location);
-    trace_fd(fde->event_ctx, fde, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
-    fde->handler(handler_ev, fde, flags, fde->private_data);
-    glue->ops->after_fd_handler(glue->wrap_ev, glue->private_state,
-                                glue->main_ev, fde, flags, fde->handler_name,
-                                fde->location);
-    wrapper_pop_use_internal(handler_ev, glue);
+    if (glue == nullptr) {
+        trace_fd(fde->event_ctx, fde, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
+        fde->handler(fde->event_ctx, fde, flags, fde->private_data);
+    } else {
+        tevent_context *handler_ev = glue->wrap_ev;
+        wrapper_push_use_internal(handler_ev, glue);
+        glue->ops->before_fd_handler(glue->wrap_ev, glue->private_state,
+                                     glue->main_ev, fde, flags,
+                                     fde->handler_name, fde->location);
+        trace_fd(fde->event_ctx, fde, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
+        fde->handler(handler_ev, fde, flags, fde->private_data);
+        glue->ops->after_fd_handler(glue->wrap_ev, glue->private_state,
+                                    glue->main_ev, fde, flags,
+                                    fde->handler_name, fde->location);
+        wrapper_pop_use_internal(handler_ev, glue);
+    }
     fde->busy = outer_busy;
     if (!outer_busy && fde->destroyed) {
         fd_free_after_handler(fde);

@@ -51,30 +51,33 @@ int common_invoke_fd_handler(tevent_fd *fde, uint16_t flags, bool *removed);
 
 // tevent_common_invoke_fd_handler(): runs the handler (busy meanwhile,
 // between the wrapper's hooks if it has one) and frees an fde that was
-// freed inside.  True if it did.  Inline for the loop.
-bool invoke_wrapped_fd_handler(tevent_fd *fde, uint16_t flags);
+// freed inside.  True if it did.  The usual case is inline for the loop:
+// no wrapper, no trace callback, and not called again from a nested loop
+// in its own handler (only the outermost call clears busy and performs a
+// deferred free); invoke_fd_handler_general() does the rest.
+bool invoke_fd_handler_general(tevent_fd *fde, uint16_t flags);
 void fd_free_after_handler(tevent_fd *fde);
-inline bool invoke_fd_handler(tevent_fd *fde, uint16_t flags)
+// The same for an fde known to be attached to ev (the loop's own).
+inline bool invoke_attached_fd_handler(tevent_context *ev, tevent_fd *fde,
+                                       uint16_t flags)
 {
-    tevent_context *ev = fde->event_ctx;
-    if (ev == nullptr) {
-        return false;
+    if (fde->wrapper != nullptr || fde->busy ||
+        ev->tracing.fde.callback != nullptr) {
+        return invoke_fd_handler_general(fde, flags);
     }
-    if (fde->wrapper != nullptr) {
-        return invoke_wrapped_fd_handler(fde, flags);
-    }
-    // A nested loop in the handler may enter it again: only the outermost
-    // call clears busy and performs a deferred free.
-    bool outer_busy = fde->busy;
     fde->busy = true;
-    trace_fd(ev, fde, TEVENT_EVENT_TRACE_BEFORE_HANDLER);
     fde->handler(ev, fde, flags, fde->private_data);
-    fde->busy = outer_busy;
-    if (!outer_busy && fde->destroyed) {
+    fde->busy = false;
+    if (fde->destroyed) {
         fd_free_after_handler(fde);
         return true;
     }
     return false;
+}
+inline bool invoke_fd_handler(tevent_fd *fde, uint16_t flags)
+{
+    tevent_context *ev = fde->event_ctx;
+    return ev != nullptr && invoke_attached_fd_handler(ev, fde, flags);
 }
 
 // Public wrappers that go through ev->ops (NULL and detached safe).

@@ -80,13 +80,17 @@ int run_iteration(tevent_context *ev);
 // The flags fde is called with for readiness r: what is ready of what it
 // wants.  An error or hang-up counts as READ and ERROR; an fde that wants
 // only WRITE never hears of one.
-uint16_t ready_flags(const Ready &r, uint16_t wanted)
+inline unsigned ready_flags(const Ready &r, unsigned wanted)
 {
     static_assert(TEVENT_FD_READ == POLLIN && TEVENT_FD_WRITE == POLLOUT >> 1);
-    if (r.error && (wanted & (TEVENT_FD_READ | TEVENT_FD_ERROR)) == 0) {
+    // What most readiness is.
+    if (r.revents == POLLIN) [[likely]] {
+        return wanted & TEVENT_FD_READ;
+    }
+    if (ready_error(r) && (wanted & (TEVENT_FD_READ | TEVENT_FD_ERROR)) == 0) {
         return 0;
     }
-    uint16_t flags = (r.revents & POLLIN) | ((r.revents & POLLOUT) >> 1);
+    unsigned flags = (r.revents & POLLIN) | ((r.revents & POLLOUT) >> 1);
     if ((r.revents & error_events) != 0) {
         flags |= TEVENT_FD_ERROR | TEVENT_FD_READ;
     }
@@ -115,13 +119,21 @@ bool drop_write(tevent_context *ev, const Ready &r)
     return ev->poller.ops == p;
 }
 
+// Out of line, so that the iteration keeps nothing across the handler.
+// A poller hands out attached fdes only.
+__attribute__((noinline)) void run_fd_handler(tevent_context *ev,
+                                              tevent_fd *fde, unsigned flags)
+{
+    invoke_attached_fd_handler(ev, fde, static_cast<uint16_t>(flags));
+}
+
 // Runs the handler of one fd that the last wait found ready: the first
 // fde (in the poller's order, then round robin) that wants some of it.
-int run_ready_fd(tevent_context *ev)
+// r is what the wait handed out (count 0: nothing yet).
+__attribute__((noinline)) int run_ready_fd(tevent_context *ev, Ready &r)
 {
     const Poller *p = ev->poller.ops;
-    Ready r;
-    while (p->next_ready(ev, &r)) {
+    do {
         for (uint32_t i = 0; i < r.count; i++) {
             tevent_fd *fde = r.fdes[i];
             uint16_t flags = ready_flags(r, fde->flags);
@@ -133,13 +145,13 @@ int run_ready_fd(tevent_context *ev)
                 r.fdes[j - 1] = r.fdes[j];
             }
             r.fdes[r.count - 1] = fde;
-            invoke_fd_handler(fde, flags);
+            run_fd_handler(ev, fde, flags);
             return 0;
         }
-        if (r.error && !drop_write(ev, r)) {
+        if (ready_error(r) && !drop_write(ev, r)) {
             return 0;
         }
-    }
+    } while (p->next_ready(ev, &r));
     // The poller may have given up on what it was handed.
     if (poller_recover(ev, nullptr, true)) {
         return run_iteration(ev);
@@ -147,29 +159,12 @@ int run_ready_fd(tevent_context *ev)
     return 0;
 }
 
-int run_iteration(tevent_context *ev);
-
-// Waits for fds up to delay and runs one of them.
-__attribute__((noinline)) int wait_and_run_fd(tevent_context *ev,
-                                              struct timeval delay)
+// The end of a wait that found no fd ready: interrupted (errno says why),
+// the zero wait timeout (EAGAIN), or a timer that fell due meanwhile.
+__attribute__((noinline)) int after_idle_wait(tevent_context *ev, int ready)
 {
-    // A failed re-creation after fork has the fallback poller do the whole
-    // iteration over.
-    if (!poller_current(ev, nullptr, true)) {
-        return run_iteration(ev);
-    }
-    if (!ev->signal_events.empty() && common_check_signal(ev) != 0) {
-        return 0;
-    }
-    const Poller *p = ev->poller.ops;
-    if (p->prepare != nullptr && !p->prepare(ev)) {
-        return -1;
-    }
-    trace_point(ev, TEVENT_TRACE_BEFORE_WAIT);
-    int ready = p->wait(ev, timeout_msec(&delay));
     int wait_errno = ready < 0 ? errno : 0;
     trace_point(ev, TEVENT_TRACE_AFTER_WAIT);
-
     if (poller_recover(ev, nullptr, true)) {
         return run_iteration(ev);
     }
@@ -179,39 +174,83 @@ __attribute__((noinline)) int wait_and_run_fd(tevent_context *ev,
         }
         return 0;
     }
-    if (ready == 0) {
-        if (no_timeout(&delay)) {
-            // tevent_context_set_wait_timeout(0): nothing was ready.
-            errno = EAGAIN;
-            return -1;
-        }
-        common_loop_timer_delay(ev);
-        return 0;
+    // The delay of a wait is the zero wait timeout only if that is set.
+    if (no_timeout(&ev->wait_timeout)) {
+        // tevent_context_set_wait_timeout(0): nothing was ready.
+        errno = EAGAIN;
+        return -1;
     }
-    return run_ready_fd(ev);
+    common_loop_timer_delay(ev);
+    return 0;
 }
 
 // The rest of an iteration: one due timer, else wait for fds up to the
-// next timer (or the wait timeout) and run one of them.  The wait is out
-// of line, so that a timer step needs no stack frame of its size.
-int run_timer_or_fd(tevent_context *ev)
+// next timer (or the wait timeout) and run one of them.
+inline __attribute__((always_inline)) int timer_or_fd(tevent_context *ev)
 {
     // Without timers the wait is the wait timeout.
-    if (timers_empty(ev->timers)) {
-        return wait_and_run_fd(ev, ev->wait_timeout);
+    int msec = ev->wait_timeout_msec;
+    if (!timers_empty(ev->timers)) {
+        struct timeval delay = common_loop_timer_delay(ev);
+        if (timeval_is_zero(&delay)) {
+            return 0;
+        }
+        msec = timeout_msec(&delay);
     }
-    struct timeval delay = common_loop_timer_delay(ev);
-    if (timeval_is_zero(&delay)) {
+    // A failed re-creation after fork has the fallback poller do the whole
+    // iteration over.
+    if (!poller_current(ev, nullptr, true)) {
+        return run_iteration(ev);
+    }
+    if (!ev->signal_events.empty() && common_check_signal(ev) != 0) {
         return 0;
     }
-    return wait_and_run_fd(ev, delay);
+    // ev->poller.ops is read where it is used rather than kept across
+    // the calls: that leaves a register for the rest.
+    if (ev->poller.ops->prepare != nullptr && !ev->poller.ops->prepare(ev)) {
+        return -1;
+    }
+    trace_point(ev, TEVENT_TRACE_BEFORE_WAIT);
+    Ready r;
+    Ready *first = &r;
+    if (ev->tracing.point.callback != nullptr) [[unlikely]] {
+        // The trace point may change the fdes: all through next_ready().
+        r.count = 0;
+        r.revents = 0;
+        first = nullptr;
+    }
+    int ready = ev->poller.ops->wait(ev, msec, first);
+    if (ready <= 0) {
+        return after_idle_wait(ev, ready);
+    }
+    // (A wait that failed the poller returned -1.)  The trace point after
+    // a wait is for callbacks set when it began.
+    if (first == nullptr) {
+        trace_point(ev, TEVENT_TRACE_AFTER_WAIT);
+    }
+    // Most readiness is for an fd with one fde, which wants it.
+    if (r.count == 1) {
+        tevent_fd *fde = r.fdes[0];
+        unsigned flags = ready_flags(r, fde->flags);
+        if (flags != 0) {
+            run_fd_handler(ev, fde, flags);
+            return 0;
+        }
+    }
+    return run_ready_fd(ev, r);
+}
+
+__attribute__((noinline)) int run_timer_or_fd(tevent_context *ev)
+{
+    return timer_or_fd(ev);
 }
 
 // One iteration: pending signals, then cross-thread immediates, then one
 // immediate, then one due timer, else wait for fds and run one of them.
-// An immediate and the wait for fds are tail calls, so that a nested loop
-// in their handlers costs this function no stack.
-int run_iteration(tevent_context *ev)
+// All inline in tevent_loop_once(); run_iteration() for everyone else,
+// where both ends are tail calls, so that a nested loop costs it no stack.
+template <int (*TimerOrFd)(tevent_context *)>
+inline __attribute__((always_inline)) int iterate(tevent_context *ev)
 {
     if (!ev->signal_events.empty() && common_check_signal(ev) != 0) {
         return 0;
@@ -222,7 +261,12 @@ int run_iteration(tevent_context *ev)
     if (tevent_immediate *im = ev->immediate_events.head) {
         return common_invoke_immediate_handler(im, nullptr);
     }
-    return run_timer_or_fd(ev);
+    return TimerOrFd(ev);
+}
+
+int run_iteration(tevent_context *ev)
+{
+    return iterate<run_timer_or_fd>(ev);
 }
 
 } // namespace
@@ -244,9 +288,10 @@ int backend_loop_once(tevent_context *ev, const char *location)
     return ev->ops->loop_once(ev, location);
 }
 
-} // namespace
-
-int loop_once(tevent_context *ev, const char *location)
+// tevent_loop_once() in general: nested, with a nesting hook, or on a
+// backend of the caller's.
+__attribute__((noinline)) int loop_once_general(tevent_context *ev,
+                                                const char *location)
 {
     return with_nesting(ev, location, [&](const FrameScope &scope) {
         trace_point(ev, TEVENT_TRACE_BEFORE_LOOP_ONCE);
@@ -258,6 +303,68 @@ int loop_once(tevent_context *ev, const char *location)
                           "_tevent_loop_once");
         return ret;
     });
+}
+
+// The end of the outermost tevent_loop_once() after its iteration, when a
+// trace point, a call-depth callback or a nesting hook is to be called
+// (any of them may have been installed by a handler of the iteration).
+__attribute__((noinline)) int loop_once_end(tevent_context *ev, int ret,
+                                            const char *location)
+{
+    LoopFrame *frame = ev->loop_frames;
+    trace_point(ev, TEVENT_TRACE_AFTER_LOOP_ONCE);
+    call_depth_notify(TEVENT_CALL_FLOW_REQ_RESET, nullptr, 0,
+                      "_tevent_loop_once");
+    if (frame->ev_freed) {
+        return ret;
+    }
+    void *stack_ptr = nullptr;
+    int end = nesting_hook(ev, false, &stack_ptr, location);
+    if (end != 0) {
+        ret = end;
+    }
+    if (frame->ev_freed) {
+        return ret;
+    }
+    ev->loop_frames = frame->outer;
+    ev->nesting.level -= 1;
+    return ret;
+}
+
+} // namespace
+
+// The outermost call on a built-in backend without a nesting hook is what
+// a daemon's main loop does on every iteration: with_nesting() and the
+// trace points reduced to the checks that find nothing to do.
+int loop_once(tevent_context *ev, const char *location)
+{
+    if ((ev->nesting.level |
+         reinterpret_cast<uintptr_t>(ev->nesting.hook_fn)) != 0 ||
+        ev->ops->loop_once != builtin_loop_once) {
+        return loop_once_general(ev, location);
+    }
+    // Only the rare end that calls a nesting hook needs it: kept in memory
+    // rather than in a register across the iteration.
+    const char *volatile end_location = location;
+    ev->nesting.level = 1;
+    LoopFrame frame{ev->loop_frames, false};
+    ev->loop_frames = &frame;
+    trace_point(ev, TEVENT_TRACE_BEFORE_LOOP_ONCE);
+    int ret = iterate<timer_or_fd>(ev);
+    if (frame.ev_freed) {
+        call_depth_notify(TEVENT_CALL_FLOW_REQ_RESET, nullptr, 0,
+                          "_tevent_loop_once");
+        return ret;
+    }
+    // One test for both callbacks.
+    if ((reinterpret_cast<uintptr_t>(ev->tracing.point.callback) |
+         reinterpret_cast<uintptr_t>(ev->nesting.hook_fn)) != 0 ||
+        call_depth_in_use.load(std::memory_order_relaxed)) {
+        return loop_once_end(ev, ret, end_location);
+    }
+    ev->loop_frames = frame.outer;
+    ev->nesting.level -= 1;
+    return ret;
 }
 
 int loop_until(tevent_context *ev, bool (*finished)(void *), void *pd,

@@ -31,12 +31,17 @@
 //    the iteration (errno set).  May be nullptr.
 //  - wait: block up to timeout_msec (-1: no limit, 0: do not block) for
 //    readiness of the armed fdes.  Returns how many fds are ready, 0, or -1
-//    with errno (EINTR: interrupted by a signal).  Then next_ready() hands
-//    out, in the poller's order, what this one wait observed, until the
-//    loop has run a handler or nothing is left; never readiness of an
-//    earlier wait, so that a handler may rely on what it is called for (a
-//    blocking read).  A readiness handed out is taken to have run one of
-//    its fdes unless the loop asks for the next one.
+//    with errno (EINTR: interrupted by a signal); a wait that fails the
+//    poller returns -1.  What this one wait
+//    observed is then handed out in the poller's order, until the loop has
+//    run a handler or nothing is left: the first readiness by wait itself
+//    into *first when the loop passes it (count 0 if the poller leaves it
+//    to next_ready), the others by next_ready().  The loop passes no
+//    `first` when code of the caller's runs between the wait and the
+//    dispatch (a trace point), which may change the fdes.  Never readiness
+//    of an earlier wait, so that a handler may rely on what it is called
+//    for (a blocking read).  A readiness handed out is taken to have run
+//    one of its fdes unless the loop asks for the next one.
 //  - failure: a poller that can no longer work calls poller_failed() and
 //    returns from the call at once.  Its state stays valid until the loop
 //    frees it and switches the context to its fallback poller ("standard":
@@ -60,6 +65,9 @@ namespace tev
 static_assert(POLLIN == EPOLLIN && POLLOUT == EPOLLOUT && POLLERR == EPOLLERR &&
               POLLHUP == EPOLLHUP && POLLRDHUP == EPOLLRDHUP);
 inline constexpr uint32_t error_events = POLLERR | POLLHUP | POLLRDHUP;
+// Not a poll(2) bit (those fit in revents' 16 bits): an error was reported
+// for the fd by an earlier wait, which a poller may remember.
+inline constexpr uint32_t error_before = uint32_t{1} << 16;
 
 // One readiness handed to the loop.
 struct Ready {
@@ -68,11 +76,15 @@ struct Ready {
     // which is the poller's.
     tevent_fd **fdes;
     uint32_t count;
-    uint32_t revents; // poll(2) bits
-    // An error was reported now or, by a poller that remembers it for the
-    // fd, before: fdes that want only WRITE are not called and lose WRITE.
-    bool error;
+    uint32_t revents; // poll(2) bits and error_before
 };
+
+// An error was reported now or before: fdes that want only WRITE are not
+// called and lose WRITE.
+inline bool ready_error(const Ready &r)
+{
+    return (r.revents & (error_events | error_before)) != 0;
+}
 
 struct Poller {
     int (*create)(tevent_context *ev);
@@ -81,7 +93,7 @@ struct Poller {
     void (*disarm)(tevent_context *ev, tevent_fd *fde);
     void (*reopen)(tevent_context *ev, const tevent_fd *leaving);
     bool (*prepare)(tevent_context *ev);
-    int (*wait)(tevent_context *ev, int timeout_msec);
+    int (*wait)(tevent_context *ev, int timeout_msec, Ready *first);
     bool (*next_ready)(tevent_context *ev, Ready *ready);
     // Every change (arm, modify, disarm of an active fde, an immediate)
     // writes the context's wakeup fd, for a loop sleeping in another thread

@@ -25,7 +25,7 @@ const char kStateName[] = "struct epoll_event_context";
 struct EpollState {
     int epoll_fd = -1;
     FdTable table;
-    // The last wait's event, until it is handed out.
+    // The last wait's event; pending until it is handed out.
     struct epoll_event event = {};
     bool event_pending = false;
 };
@@ -267,16 +267,41 @@ void epoll_reopen(tevent_context *ev, const tevent_fd *leaving)
     });
 }
 
-int epoll_wait_once(tevent_context *ev, int timeout_msec)
+// The readiness of the last wait's event.  False: its fdes all left
+// since the wait (freed at the trace point after it).
+bool hand_out(const struct epoll_event &event, Ready *ready)
+{
+    // The registration carries its group, which stays where it is: pages
+    // are freed with the table only.
+    auto *g = static_cast<FdGroup *>(event.data.ptr);
+    if (g->count == 0) {
+        return false;
+    }
+    if ((event.events & error_events) != 0) {
+        g->got_error = true;
+    }
+    ready->fdes = g->fdes();
+    ready->count = g->count;
+    ready->revents = event.events | (g->got_error ? error_before : 0);
+    return true;
+}
+
+int epoll_wait_once(tevent_context *ev, int timeout_msec, Ready *first)
 {
     EpollState *st = state_of(ev);
     // One event per wait: the loop runs one handler per iteration, and it
     // must not be handed readiness that a later wait would not confirm.
     int ready = epoll_wait(st->epoll_fd, &st->event, 1, timeout_msec);
-    if (ready == -1 && errno != EINTR) {
+    if (ready == 1) {
+        if (first == nullptr) {
+            st->event_pending = true;
+        } else if (!hand_out(st->event, first)) {
+            first->count = 0;
+            first->revents = 0;
+        }
+    } else if (ready == -1 && errno != EINTR) {
         poller_failed(ev, "epoll_wait() failed");
     }
-    st->event_pending = ready == 1;
     return ready;
 }
 
@@ -287,21 +312,7 @@ bool epoll_next_ready(tevent_context *ev, Ready *ready)
         return false;
     }
     st->event_pending = false;
-    // The registration carries its group, which stays where it is: pages
-    // are freed with the table only.
-    auto *g = static_cast<FdGroup *>(st->event.data.ptr);
-    if (g->count == 0) {
-        poller_failed(ev, "epoll_wait() gave bad data");
-        return false;
-    }
-    if ((st->event.events & error_events) != 0) {
-        g->got_error = true;
-    }
-    ready->fdes = g->fdes();
-    ready->count = g->count;
-    ready->revents = st->event.events;
-    ready->error = g->got_error;
-    return true;
+    return hand_out(st->event, ready);
 }
 
 } // namespace

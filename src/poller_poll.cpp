@@ -73,13 +73,13 @@ struct PollState {
     uint32_t pending_capacity = 0;
     // Something to prepare before a wait: changed or pending slots, holes.
     bool stale = false;
-    // The last wait: how many revents poll() filled in, and the readiness
-    // handed out last: its slot and fde, and its order before it was put
-    // behind the others (it runs unless the loop asks for the next one).
+    // The last wait: how many revents poll() filled in (0 once nothing is
+    // left to hand out), and the readiness handed out last: its order
+    // before it was put behind the others (it runs unless the loop asks
+    // for the next one) and its slot (kNone once that is vacated).
     int ready = 0;
     uint64_t handed_out = 0;
     uint32_t handed_slot = kNone;
-    tevent_fd *handed_fde = nullptr;
 };
 
 PollState *state_of(const tevent_context *ev)
@@ -182,6 +182,9 @@ bool place(PollState *st, tevent_fd *fde, uint64_t order)
 // Frees a slot; its revents stay for the rest of the current dispatch.
 void vacate(PollState *st, uint32_t slot)
 {
+    if (slot == st->handed_slot) {
+        st->handed_slot = kNone;
+    }
     st->fdes[slot]->poller_slot = kNoSlot;
     st->fdes[slot] = nullptr;
     mark_changed(st, slot);
@@ -307,46 +310,42 @@ __attribute__((noinline)) bool refresh(PollState *st)
 bool poll_mt_prepare(tevent_context *ev)
 {
     PollState *st = state_of(ev);
+    // Forgotten here, under the caller's lock: vacate() on another thread
+    // reads it during the wait.
+    st->handed_out = 0;
+    st->handed_slot = kNone;
     return !st->stale || refresh(st);
 }
 
-int poll_mt_wait(tevent_context *ev, int timeout_msec)
-{
-    PollState *st = state_of(ev);
-    int ready = poll(st->fds, st->used, timeout_msec);
-    st->ready = ready > 0 ? ready : 0;
-    st->handed_out = 0;
-    st->handed_slot = kNone;
-    return ready;
-}
-
-// Without other threads the preparation needs no lock: it is part of the
-// wait (nothing is pending, so it cannot fail).
-int poll_wait(tevent_context *ev, int timeout_msec)
-{
-    PollState *st = state_of(ev);
-    if (st->stale) {
-        refresh(st);
-    }
-    return poll_mt_wait(ev, timeout_msec);
-}
-
-// The first slot from i on whose revents are set, or `used`.  Eight
-// pollfds at a time: revents is the top quarter of each one's 8 bytes.
+// From slot i on, skips groups of eight slots without revents while
+// eight are left: revents is the top quarter of each pollfd's 8 bytes.
 static_assert(sizeof(struct pollfd) == 8 &&
               offsetof(struct pollfd, revents) == 6 &&
               __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__);
-inline uint32_t skip_quiet(const struct pollfd *fds, uint32_t i, uint32_t used)
+inline uint32_t skip_quiet_groups(const struct pollfd *fds, uint32_t i,
+                                  uint32_t used)
 {
+    if (used - i < 8) {
+        return i;
+    }
     using Word = uint64_t __attribute__((may_alias));
     constexpr uint64_t revents = uint64_t{0xffff} << 48;
-    for (; i + 8 <= used; i += 8) {
-        const auto *w = reinterpret_cast<const Word *>(&fds[i]);
-        if (((w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) &
-             revents) != 0) {
-            break;
-        }
+    const auto *w = reinterpret_cast<const Word *>(fds + i);
+    // w < last: eight slots are left.
+    const auto *last = reinterpret_cast<const Word *>(fds + used) - 7;
+    while (w < last &&
+           ((w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) &
+            revents) == 0) {
+        w += 8;
     }
+    return static_cast<uint32_t>(reinterpret_cast<const struct pollfd *>(w) -
+                                 fds);
+}
+
+// The first slot from i on whose revents are set, or `used`.
+inline uint32_t skip_quiet(const struct pollfd *fds, uint32_t i, uint32_t used)
+{
+    i = skip_quiet_groups(fds, i, used);
     while (i < used && fds[i].revents == 0) {
         i += 1;
     }
@@ -399,32 +398,33 @@ void report_dangling(tevent_context *ev, PollState *st)
     }
 }
 
-void hand_out(PollState *st, uint32_t slot, Ready *ready)
+void hand_out(PollState *st, size_t slot, Ready *ready)
 {
     short revents = st->fds[slot].revents;
     st->handed_out = st->order[slot];
-    st->handed_slot = slot;
-    st->handed_fde = st->fdes[slot];
+    st->handed_slot = static_cast<uint32_t>(slot);
     st->latest += 1;
     st->order[slot] = st->latest;
     ready->fdes = &st->fdes[slot];
     ready->count = 1;
     ready->revents = static_cast<uint16_t>(revents);
-    ready->error = (revents & error_events) != 0;
 }
 
-__attribute__((noinline)) bool next_ready_in_order(tevent_context *ev,
-                                                   PollState *st, Ready *ready)
+bool poll_next_ready(tevent_context *ev, Ready *ready)
 {
-    // The one handed out before did not run: it keeps its place.
-    uint32_t last = st->handed_slot;
-    if (last != kNone && st->fdes[last] == st->handed_fde) {
-        st->order[last] = st->handed_out;
+    PollState *st = state_of(ev);
+    if (st->ready == 0) {
+        return false;
     }
-    st->handed_slot = kNone;
+    // The one handed out before did not run: it keeps its place.
+    if (st->handed_slot != kNone) {
+        st->order[st->handed_slot] = st->handed_out;
+        st->handed_slot = kNone;
+    }
     for (;;) {
         uint32_t slot = next_slot(st, st->handed_out);
         if (slot == kNone) {
+            st->ready = 0;
             report_dangling(ev, st);
             return false;
         }
@@ -444,19 +444,77 @@ __attribute__((noinline)) bool next_ready_in_order(tevent_context *ev,
     }
 }
 
-bool poll_next_ready(tevent_context *ev, Ready *ready)
+// After a wait without other threads that found `ready` fds, other than
+// a lone one handed out at once: hands out the first readiness if the
+// loop takes it (first).
+__attribute__((noinline)) int after_wait(tevent_context *ev, int ready,
+                                         Ready *first)
 {
     PollState *st = state_of(ev);
-    // Most waits find one fd, which is handed out first.
-    if (st->ready == 1 && st->handed_out == 0) {
-        uint32_t slot = skip_quiet(st->fds, 0, st->used);
-        if (slot < st->used && st->fdes[slot] != nullptr &&
-            (st->fds[slot].revents & POLLNVAL) == 0) {
-            hand_out(st, slot, ready);
-            return true;
+    st->ready = ready > 0 ? ready : 0;
+    st->handed_out = 0;
+    st->handed_slot = kNone;
+    if (ready > 0 && first != nullptr && !poll_next_ready(ev, first)) {
+        first->count = 0;
+        first->revents = 0;
+    }
+    return ready;
+}
+
+// The wait, without other threads.  Most waits find one fd, which is
+// handed out at once.
+inline __attribute__((always_inline)) int
+wait_and_hand_out(tevent_context *ev, int timeout_msec, Ready *first)
+{
+    PollState *st = state_of(ev);
+    int ready = poll(st->fds, st->used, timeout_msec);
+    st = state_of(ev);
+    if (ready == 1 && first != nullptr) {
+        // Exactly one slot below `used` has revents.
+        const struct pollfd *pfd =
+            st->fds + skip_quiet_groups(st->fds, 0, st->used);
+        while (pfd->revents == 0) {
+            pfd += 1;
+        }
+        size_t slot = static_cast<size_t>(pfd - st->fds);
+        if (st->fdes[slot] != nullptr && (pfd->revents & POLLNVAL) == 0) {
+            st->ready = 1;
+            hand_out(st, slot, first);
+            return 1;
         }
     }
-    return next_ready_in_order(ev, st, ready);
+    return after_wait(ev, ready, first);
+}
+
+// The preparation needs no lock without other threads: it is part of the
+// wait (nothing is pending, so it cannot fail).
+__attribute__((noinline)) int refresh_and_wait(tevent_context *ev,
+                                               int timeout_msec, Ready *first)
+{
+    refresh(state_of(ev));
+    return wait_and_hand_out(ev, timeout_msec, first);
+}
+
+int poll_wait(tevent_context *ev, int timeout_msec, Ready *first)
+{
+    if (state_of(ev)->stale) {
+        return refresh_and_wait(ev, timeout_msec, first);
+    }
+    return wait_and_hand_out(ev, timeout_msec, first);
+}
+
+// poll_mt: other threads may change the fdes as soon as the loop takes
+// its lock back, after the wait: everything is handed out by next_ready.
+int poll_mt_wait(tevent_context *ev, int timeout_msec, Ready *first)
+{
+    if (first != nullptr) {
+        first->count = 0;
+        first->revents = 0;
+    }
+    PollState *st = state_of(ev);
+    int ready = poll(st->fds, st->used, timeout_msec);
+    st->ready = ready > 0 ? ready : 0;
+    return ready;
 }
 
 } // namespace

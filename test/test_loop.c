@@ -421,6 +421,47 @@ static void test_nesting_hook(void **state)
     assert_int_equal(g_aborts, 0);
 }
 
+/* Installs the nesting hook from inside a handler. */
+struct hook_install {
+    struct hook_state *hs;
+};
+
+static void install_hook(struct tevent_context *ev, struct tevent_immediate *im,
+                         void *private_data)
+{
+    struct hook_install *hi = private_data;
+    (void)im;
+    note('H');
+    tevent_loop_set_nesting_hook(ev, nesting_hook, hi->hs);
+}
+
+static void test_nesting_hook_installed_by_handler(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct hook_state hs = {0};
+    struct hook_install hi = {.hs = &hs};
+    struct tevent_immediate *im = tevent_create_immediate(*state);
+    const char *outer;
+    assert_non_null(im);
+
+    /* Only the end call of the iteration that installed it, with a
+     * fresh stack slot. */
+    tevent_schedule_immediate(im, ev, install_hook, &hi);
+    assert_int_equal(AT(outer, tevent_loop_once(ev)), 0);
+    assert_string_equal(g_runs, "H");
+    assert_int_equal(hs.n, 1);
+    assert_hook_call(&hs, 0, ev, 1, false, outer);
+    assert_null(hs.calls[0].slot_on_entry);
+
+    /* Its result counts, and the level went back to 0. */
+    hs.end_ret = 5;
+    schedule(ev, *state, 'I');
+    assert_int_equal(tevent_loop_once(ev), 5);
+    assert_int_equal(hs.n, 3);
+    assert_int_equal(hs.calls[1].level, 1);
+    assert_int_equal(g_aborts, 0);
+}
+
 static void test_nesting_hook_return_values(void **state)
 {
     struct tevent_context *ev = test_context(*state);
@@ -819,6 +860,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_nesting_hook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nesting_hook_return_values, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_nesting_hook_installed_by_handler,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_nesting_hook_rules, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_loop_until, setup, teardown),

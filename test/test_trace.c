@@ -323,6 +323,61 @@ static void test_loop_callback_cleared(void **state)
     assert_string_equal(loop_seq(), "<>");
 }
 
+static void install_tracer(struct tevent_context *ev,
+                           struct tevent_immediate *im, void *private_data)
+{
+    (void)im;
+    (void)private_data;
+    add_entry('<', NULL);
+    tevent_set_trace_callback(ev, trace_loop, &g_first);
+    add_entry('>', NULL);
+}
+
+static void test_loop_callback_installed_by_handler(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct tevent_immediate *im = tevent_create_immediate(*state);
+    assert_non_null(im);
+
+    /* The iteration that installed it reports its end. */
+    tevent_schedule_immediate(im, ev, install_tracer, NULL);
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_string_equal(loop_seq(), "<>]");
+}
+
+/* Frees g_doomed at the AFTER_WAIT trace point. */
+static struct tevent_fd *g_doomed;
+
+static void free_after_wait(enum tevent_trace_point tp, void *private_data)
+{
+    (void)private_data;
+    if (tp == TEVENT_TRACE_AFTER_WAIT && g_doomed != NULL) {
+        assert_int_equal(talloc_free(g_doomed), 0);
+        g_doomed = NULL;
+    }
+}
+
+static void test_fd_freed_after_wait(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct job j = {.action = KEEP, .pipe = test_pipe(*state, 1)};
+
+    /* Readiness the wait saw for an fde freed before the dispatch is
+     * dropped; the backend goes on working. */
+    g_doomed =
+        tevent_add_fd(ev, ev, j.pipe->rd, TEVENT_FD_READ, fd_handler, &j);
+    assert_non_null(g_doomed);
+    tevent_set_trace_callback(ev, free_after_wait, NULL);
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_null(g_doomed);
+    assert_string_equal(loop_seq(), "");
+
+    assert_non_null(
+        tevent_add_fd(ev, ev, j.pipe->rd, TEVENT_FD_READ, fd_handler, &j));
+    assert_int_equal(tevent_loop_once(ev), 0);
+    assert_string_equal(loop_seq(), "<>");
+}
+
 /* ---------------------------------------------------------------------
  * Getters: the private data pointer is stored through a void ** that the
  * prototype declares as void *.
@@ -838,6 +893,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_loop_points_loop_until, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_loop_callback_cleared, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_loop_callback_installed_by_handler,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fd_freed_after_wait, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_getters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fd_sequence, setup, teardown),
