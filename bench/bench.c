@@ -10,7 +10,8 @@
  * WORKLOAD is a name of the table, or FAMILY@SIZE for another size of the
  * standing population (timer_random@100000, fd_many_epoll@10000).  Prints
  * "<name> <value> <ops>": value is ns per operation, or malloc'ed bytes
- * per object for the *_bytes workloads.  BENCH_SCALE multiplies the
+ * per object for the *_bytes workloads, stack bytes per nesting level for
+ * the nest_stack_* ones.  BENCH_SCALE multiplies the
  * default operation counts that do not follow from the definition.
  */
 #include <errno.h>
@@ -65,7 +66,8 @@ size_t malloc_in_use(void)
 
 /*
  * The speed goals: targets are instructions per operation (user space,
- * callgrind) or malloc'ed bytes per object; wall is the minimum ratio of
+ * callgrind), malloc'ed bytes per object (B) or stack bytes per nesting
+ * level (S); wall is the minimum ratio of
  * operations per second, ours / reference.  0: no goal.
  */
 struct workload {
@@ -108,6 +110,10 @@ static const struct workload workloads[] = {
     {"timer_bytes", "timer_bytes", bench_timer_bytes, NULL, 10000, 0, "B", 160,
      0},
     {"req_bytes", "req_bytes", bench_req_bytes, NULL, 10000, 0, "B", 600, 0},
+    {"nest_stack_immediate", "nest_stack_immediate", bench_nest_stack_immediate,
+     NULL, 1000, 0, "S", 288, 0},
+    {"nest_stack_timer", "nest_stack_timer", bench_nest_stack_timer, NULL, 1000,
+     0, "S", 288, 0},
 };
 #define N_WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
 

@@ -37,6 +37,9 @@ size_t malloc_in_use(void);
 
 double bench_immediate(const struct bench_args *a);
 double bench_signal(const struct bench_args *a);
+/* Stack bytes per nested tevent_loop_once() level. */
+double bench_nest_stack_immediate(const struct bench_args *a);
+double bench_nest_stack_timer(const struct bench_args *a);
 
 double bench_timer_fifo(const struct bench_args *a);
 double bench_timer_churn_mono(const struct bench_args *a);

@@ -16,7 +16,8 @@
 #   and alternating which side goes first; ns per operation are medians,
 #   the ratio is the median of the per-round ratios (ops/s ours / ops/s
 #   reference); the target is the minimum ratio.
-# The *_bytes workloads (malloc'ed bytes per object) always run natively.
+# The *_bytes workloads (malloc'ed bytes per object) and the nest_stack_*
+# ones (stack bytes per nested tevent_loop_once() level) always run natively.
 # --markdown prints the table as Markdown (bench/report.sh uses that).
 # REF_LIBDIR defaults to the multiarch library dir, /usr/lib/$(gcc
 # -print-multiarch). BENCH_SCALE scales the operation counts (default 0.1
@@ -123,7 +124,9 @@ awk -v cg="$callgrind" -v md="$markdown" -v ref="$refname" '
         if (a > 0) s = s " " b / a
       }
       ratio = median(s)
-      if (u == "B") { shown_unit = "B/obj"; t = target[w]; ok = t == 0 || o <= t; tt = "<= " t }
+      if (u == "B" || u == "S") {
+        shown_unit = u == "B" ? "B/obj" : "B/level"; t = target[w]; ok = t == 0 || o <= t; tt = "<= " t
+      }
       else if (cg == "true") { shown_unit = "Ir/op"; t = target[w]; ok = t == 0 || o <= t; tt = "<= " t }
       else { shown_unit = "ns/op"; t = wall[w]; ok = t == 0 || ratio >= t; tt = ">= " t "x" }
       if (t == 0) { tt = "-"; mark = "" }
