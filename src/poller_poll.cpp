@@ -1,20 +1,12 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// The poll(2) poller, for the "poll" and "poll_mt" backends.
-//
-// Every fde owns one slot of three parallel arrays for its whole life:
-// fds[] (its struct pollfd, handed to poll() as it is), fdes[] and order[].
-// An fde with flags 0 keeps its slot with the fd negated, which poll()
-// skips; a freed slot goes on a free list (threaded through order[]) for
-// the next fde, and the arrays are compacted before a wait once half of
-// them is free.  So adding, changing and removing an fde is O(1), and a
-// wait only scans the revents the kernel filled in.
+// The poll(2) poller, for the "poll" and "poll_mt" backends, over the
+// slot arrays of poll_slots.hpp.
 //
 // Readiness is handed out as upstream's poll backend dispatches it: its
 // fde list from the head, where new fdes go, and the fde that runs moves
-// to the tail.  order[] holds that position as a number: new fdes count
-// down from the middle, fdes that ran count up from it.  A readiness
-// handed out is taken to run, unless the loop asks for the next one.
+// to the tail (the slot's order).  A readiness handed out is taken to
+// run, unless the loop asks for the next one.
 //
 // poll_mt: another thread may add, change and free fdes while the loop
 // sleeps in poll(), which reads fds[] and writes their revents back.  So
@@ -28,196 +20,20 @@
 #include <cerrno>
 #include <cstring>
 
+#include "poll_slots.hpp"
+
 namespace tev
 {
 namespace
 {
 
+using namespace pollset;
+
 const char kStateName[] = "struct poll_event_context";
-const char kFdsName[] = "struct pollfd";
-const char kFdesName[] = "struct tevent_fd *";
-const char kOrderName[] = "uint64_t";
-const char kChangedName[] = "uint32_t";
-const char kPendingName[] = "struct poll_pending_fd";
-
-constexpr uint32_t kMinCapacity = 16;
-constexpr uint32_t kNone = UINT32_MAX;
-constexpr uint32_t kUnchanged = UINT32_MAX - 1;
-constexpr uint64_t kMiddle = uint64_t{1} << 62;
-
-// fde->poller_slot: 0 (none), slot + 1, or kPending | (index in pending[]).
-constexpr uint64_t kNoSlot = 0;
-constexpr uint64_t kPending = uint64_t{1} << 63;
-
-struct PendingFd {
-    tevent_fd *fde;
-    uint64_t order; // its place in the list, taken when it was added
-};
-
-struct PollState {
-    struct pollfd *fds = nullptr; // [0, used) go to poll()
-    tevent_fd **fdes = nullptr;   // nullptr in a free slot
-    uint64_t *order = nullptr;    // lower is dispatched first
-    // Slots whose pollfd is out of date: a list through changed[], ending
-    // in kNone; kUnchanged for a slot not on it.
-    uint32_t *changed = nullptr;
-    uint32_t changed_head = kNone;
-    uint32_t used = 0;
-    uint32_t capacity = 0;
-    uint32_t free_head = kNone; // free slots below `used`
-    uint32_t free_count = 0;
-    uint64_t newest = kMiddle; // counts down: the order of a new fde
-    uint64_t latest = kMiddle; // counts up: the order of an fde that ran
-    PendingFd *pending = nullptr;
-    uint32_t pending_count = 0;
-    uint32_t pending_capacity = 0;
-    // Something to prepare before a wait: changed or pending slots, holes.
-    bool stale = false;
-    // The last wait: how many revents poll() filled in (0 once nothing is
-    // left to hand out), and the readiness handed out last: its order
-    // before it was put behind the others (it runs unless the loop asks
-    // for the next one) and its slot (kNone once that is vacated).
-    int ready = 0;
-    uint64_t handed_out = 0;
-    uint32_t handed_slot = kNone;
-};
 
 PollState *state_of(const tevent_context *ev)
 {
     return poller_state<PollState>(ev);
-}
-
-template <class T>
-bool resize(PollState *st, T **array, uint32_t count, const char *name)
-{
-    auto *tmp = static_cast<T *>(
-        _talloc_realloc_array(st, *array, sizeof(T), count, name));
-    if (tmp == nullptr) {
-        return false;
-    }
-    *array = tmp;
-    return true;
-}
-
-bool set_capacity(PollState *st, uint32_t capacity)
-{
-    if (!resize(st, &st->fds, capacity, kFdsName) ||
-        !resize(st, &st->fdes, capacity, kFdesName) ||
-        !resize(st, &st->order, capacity, kOrderName) ||
-        !resize(st, &st->changed, capacity, kChangedName)) {
-        return false;
-    }
-    for (uint32_t i = st->capacity; i < capacity; i++) {
-        st->changed[i] = kUnchanged;
-    }
-    st->capacity = capacity;
-    return true;
-}
-
-// What poll() is told about a slot: a negated fd while nobody or an fde
-// that wants nothing holds it.
-void describe(PollState *st, uint32_t slot)
-{
-    struct pollfd *pfd = &st->fds[slot];
-    const tevent_fd *fde = st->fdes[slot];
-    if (fde == nullptr) {
-        // The freed fde's fd stays readable for a POLLNVAL report.
-        if (pfd->fd >= 0) {
-            pfd->fd = ~pfd->fd;
-        }
-        pfd->events = 0;
-    } else {
-        pfd->fd = fde->flags != 0 ? fde->fd : ~fde->fd;
-        pfd->events = static_cast<short>(wanted_events(fde->flags));
-    }
-}
-
-void mark_changed(PollState *st, uint32_t slot)
-{
-    st->stale = true;
-    if (st->changed[slot] == kUnchanged) {
-        st->changed[slot] = st->changed_head;
-        st->changed_head = slot;
-    }
-}
-
-void describe_changed(PollState *st)
-{
-    while (st->changed_head != kNone) {
-        uint32_t slot = st->changed_head;
-        st->changed_head = st->changed[slot];
-        st->changed[slot] = kUnchanged;
-        describe(st, slot);
-    }
-}
-
-int slot_fd(const struct pollfd *pfd)
-{
-    return pfd->fd >= 0 ? pfd->fd : ~pfd->fd;
-}
-
-bool place(PollState *st, tevent_fd *fde, uint64_t order)
-{
-    uint32_t slot;
-    if (st->free_head != kNone) {
-        slot = st->free_head;
-        st->free_head = static_cast<uint32_t>(st->order[slot]);
-        st->free_count -= 1;
-    } else {
-        if (st->used == st->capacity &&
-            !set_capacity(st, st->capacity == 0 ? kMinCapacity
-                                                : st->capacity * 2)) {
-            return false;
-        }
-        slot = st->used++;
-    }
-    st->fdes[slot] = fde;
-    st->order[slot] = order;
-    describe(st, slot);
-    st->fds[slot].revents = 0;
-    fde->poller_slot = slot + 1;
-    return true;
-}
-
-// Frees a slot; its revents stay for the rest of the current dispatch.
-void vacate(PollState *st, uint32_t slot)
-{
-    if (slot == st->handed_slot) {
-        st->handed_slot = kNone;
-    }
-    st->fdes[slot]->poller_slot = kNoSlot;
-    st->fdes[slot] = nullptr;
-    mark_changed(st, slot);
-    st->order[slot] = st->free_head;
-    st->free_head = slot;
-    st->free_count += 1;
-}
-
-void compact(PollState *st)
-{
-    uint32_t used = 0;
-    for (uint32_t i = 0; i < st->used; i++) {
-        tevent_fd *fde = st->fdes[i];
-        if (fde == nullptr) {
-            continue;
-        }
-        st->fds[used] = st->fds[i];
-        st->fdes[used] = fde;
-        st->order[used] = st->order[i];
-        fde->poller_slot = used + 1;
-        used += 1;
-    }
-    st->used = used;
-    st->free_head = kNone;
-    st->free_count = 0;
-    // Give memory back (keep a little).
-    uint32_t wanted = (used + kMinCapacity - 1) & ~(kMinCapacity - 1);
-    if (wanted < kMinCapacity) {
-        wanted = kMinCapacity;
-    }
-    if (wanted * 2 <= st->capacity) {
-        set_capacity(st, wanted);
-    }
 }
 
 int poll_create(tevent_context *ev)
@@ -243,20 +59,8 @@ bool poll_mt_arm(tevent_context *ev, tevent_fd *fde)
 {
     fde->poller_slot = kNoSlot;
     PollState *st = state_of(ev);
-    if (st->pending_count == st->pending_capacity) {
-        uint32_t capacity =
-            st->pending_capacity == 0 ? 4 : st->pending_capacity * 2;
-        if (!resize(st, &st->pending, capacity, kPendingName)) {
-            return false;
-        }
-        st->pending_capacity = capacity;
-    }
     st->newest -= 1;
-    st->pending[st->pending_count] = PendingFd{fde, st->newest};
-    fde->poller_slot = kPending | st->pending_count;
-    st->pending_count += 1;
-    st->stale = true;
-    return true;
+    return add_pending(st, fde, st->newest);
 }
 
 void poll_modify(tevent_context *ev, tevent_fd *fde)
@@ -286,25 +90,6 @@ void poll_disarm(tevent_context *ev, tevent_fd *fde)
         st->pending[i].fde->poller_slot = kPending | i;
     }
     fde->poller_slot = kNoSlot;
-}
-
-__attribute__((noinline)) bool refresh(PollState *st)
-{
-    describe_changed(st);
-    if (st->free_count * 2 > st->used) {
-        compact(st);
-    }
-    while (st->pending_count > 0) {
-        const PendingFd &p = st->pending[st->pending_count - 1];
-        if (!place(st, p.fde, p.order)) {
-            errno = ENOMEM;
-            return false;
-        }
-        st->pending_count -= 1;
-    }
-    // Holes wait for compaction or reuse; they cost nothing until then.
-    st->stale = false;
-    return true;
 }
 
 bool poll_mt_prepare(tevent_context *ev)
