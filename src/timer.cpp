@@ -29,19 +29,7 @@ namespace
 forget_pending(TimerQueue &q, tevent_timer *te, uint32_t state)
 {
     site_release(q.sites, state & timer_site_mask);
-    switch (state & timer_place_mask) {
-    case timer_in_zero:
-        timer_list_remove(q.zero, te);
-        break;
-    case timer_in_run:
-        timer_list_remove(q.run, te);
-        break;
-    case timer_in_heap:
-        timer_heap_remove(q.heap, te);
-        break;
-    default:
-        break;
-    }
+    timer_unlink(q, te, state);
 }
 
 // Whatever the destructor must report, and timers that are not simply
@@ -329,19 +317,7 @@ namespace
 {
     TimerQueue &q = ev->timers;
     uint32_t state = te->state;
-    switch (state & timer_place_mask) {
-    case timer_in_zero:
-        timer_list_remove(q.zero, te);
-        break;
-    case timer_in_run:
-        timer_list_remove(q.run, te);
-        break;
-    case timer_in_heap:
-        timer_heap_remove(q.heap, te);
-        break;
-    default:
-        break;
-    }
+    timer_unlink(q, te, state);
     // The handler may free the context and with it the site table: what
     // the run needs is copied, and the reference dropped now.
     TimerSite &site = q.sites.v[state & timer_site_mask];

@@ -143,13 +143,12 @@ inline bool timer_enqueue(TimerQueue &q, tevent_timer *te)
     return timer_heap_push(q.heap, te);
 }
 
-// Takes te out of the queue; nothing if it is not queued.
-[[gnu::always_inline]] inline void timer_dequeue(TimerQueue &q,
-                                                 tevent_timer *te)
+// Unlinks te from the part of the queue that `state` names, leaving
+// te->state as it is.
+[[gnu::always_inline]] inline void timer_unlink(TimerQueue &q, tevent_timer *te,
+                                                uint32_t state)
 {
-    switch (timer_place(te)) {
-    case timer_unqueued:
-        return;
+    switch (state & timer_place_mask) {
     case timer_in_zero:
         timer_list_remove(q.zero, te);
         break;
@@ -159,7 +158,16 @@ inline bool timer_enqueue(TimerQueue &q, tevent_timer *te)
     case timer_in_heap:
         timer_heap_remove(q.heap, te);
         break;
+    default:
+        break;
     }
+}
+
+// Takes te out of the queue; nothing if it is not queued.
+[[gnu::always_inline]] inline void timer_dequeue(TimerQueue &q,
+                                                 tevent_timer *te)
+{
+    timer_unlink(q, te, te->state);
     te->state &= ~timer_place_mask;
 }
 
