@@ -45,10 +45,12 @@ void place(TimerHeap &h, uint32_t i, tevent_timer *te)
     te->pos.heap.index = i;
 }
 
-void sift_up(TimerHeap &h, uint32_t i)
+// Puts te into the hole at i, or above it (not above top) while it goes
+// before the parent.
+[[gnu::always_inline]] inline void rise(TimerHeap &h, uint32_t i, uint32_t top,
+                                        tevent_timer *te)
 {
-    tevent_timer *te = h.slots[i];
-    while (i > 0) {
+    while (i > top) {
         uint32_t parent = (i - 1) / 2;
         if (!heap_before(te, h.slots[parent])) {
             break;
@@ -57,6 +59,11 @@ void sift_up(TimerHeap &h, uint32_t i)
         i = parent;
     }
     place(h, i, te);
+}
+
+void sift_up(TimerHeap &h, uint32_t i)
+{
+    rise(h, i, 0, h.slots[i]);
 }
 
 // Moves the hole at i down to a leaf along the earlier children, then te
@@ -78,15 +85,7 @@ void sift_down(TimerHeap &h, uint32_t i, tevent_timer *te)
         place(h, i, h.slots[child]);
         i = static_cast<uint32_t>(child);
     }
-    while (i > top) {
-        uint32_t parent = (i - 1) / 2;
-        if (!heap_before(te, h.slots[parent])) {
-            break;
-        }
-        place(h, i, h.slots[parent]);
-        i = parent;
-    }
-    place(h, i, te);
+    rise(h, i, top, te);
 }
 
 } // namespace
