@@ -797,14 +797,11 @@ static void check_free_wrapper_in_handler(void **state, int sa_flags,
     assert_non_null(se);
     watch_free(se, &se_freed);
 
-    /* Blocked, so that both are pending when the loop looks. */
-    sigset_t set, old;
-    sigemptyset(&set);
-    sigaddset(&set, rt_signal());
-    assert_int_equal(sigprocmask(SIG_BLOCK, &set, &old), 0);
+    /* Both delivered, one at a time, before the loop looks.  (Not queued
+     * while blocked: ThreadSanitizer keeps one undelivered instance per
+     * signal number, so unblocking two at once would hand over one.) */
     queue_signal(rt_signal(), 1);
     queue_signal(rt_signal(), 2);
-    assert_int_equal(sigprocmask(SIG_SETMASK, &old, NULL), 0);
     assert_int_equal(tevent_loop_once(ev), 0);
 
     assert_int_equal(g_log.n, 1);
