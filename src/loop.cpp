@@ -55,10 +55,14 @@ with_nesting(tevent_context *ev, const char *location, Body body)
         errno = ELOOP;
         return -1;
     }
+    // The frame covers the hook calls too: a hook may free the context.
+    FrameScope scope(ev);
     void *stack_ptr = nullptr;
     int ret = nesting_hook(ev, true, &stack_ptr, location);
+    if (scope.ev_freed()) {
+        return ret;
+    }
     if (ret == 0) {
-        FrameScope scope(ev);
         ret = body(scope);
         if (scope.ev_freed()) {
             return ret;
@@ -66,6 +70,9 @@ with_nesting(tevent_context *ev, const char *location, Body body)
         int end = nesting_hook(ev, false, &stack_ptr, location);
         if (end != 0) {
             ret = end;
+        }
+        if (scope.ev_freed()) {
+            return ret;
         }
     }
     ev->nesting.level -= 1;
@@ -159,9 +166,13 @@ __attribute__((noinline)) int run_ready_fd(tevent_context *ev, Ready &r)
     return 0;
 }
 
-// The end of a wait that found no fd ready: interrupted (errno says why),
-// the zero wait timeout (EAGAIN), or a timer that fell due meanwhile.
-__attribute__((noinline)) int after_idle_wait(tevent_context *ev, int ready)
+// The end of a wait that found no fd ready: failed or interrupted (errno
+// says why), the zero wait timeout ran out (EAGAIN), or a timer fell due
+// meanwhile.  zero_wait: the wait's own timeout was zero, which only the
+// wait timeout can make it (a due timer runs without a wait); decided
+// before the trace point after the wait, which may change the setting.
+__attribute__((noinline)) int after_empty_wait(tevent_context *ev, int ready,
+                                               bool zero_wait)
 {
     int wait_errno = ready < 0 ? errno : 0;
     trace_point(ev, TEVENT_TRACE_AFTER_WAIT);
@@ -174,8 +185,7 @@ __attribute__((noinline)) int after_idle_wait(tevent_context *ev, int ready)
         }
         return 0;
     }
-    // The delay of a wait is the zero wait timeout only if that is set.
-    if (no_timeout(&ev->wait_timeout)) {
+    if (zero_wait) {
         // tevent_context_set_wait_timeout(0): nothing was ready.
         errno = EAGAIN;
         return -1;
@@ -221,7 +231,7 @@ inline __attribute__((always_inline)) int timer_or_fd(tevent_context *ev)
     }
     int ready = ev->poller.ops->wait(ev, msec, first);
     if (ready <= 0) {
-        return after_idle_wait(ev, ready);
+        return after_empty_wait(ev, ready, msec == 0);
     }
     // (A wait that failed the poller returned -1.)  The trace point after
     // a wait is for callbacks set when it began.

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Exported for backend writers (declared in upstream's uninstalled
@@ -107,11 +108,13 @@ static int teardown(void **state)
     return 0;
 }
 
-static double elapsed_since(const struct timeval *start)
+/* Seconds on the clock that poll(2) and epoll_wait(2) time out by, which
+ * no adjustment of the wall clock moves. */
+static double monotonic_now(void)
 {
-    struct timeval now = tevent_timeval_current();
-    struct timeval d = tevent_timeval_until(start, &now);
-    return (double)d.tv_sec + (double)d.tv_usec / 1e6;
+    struct timespec ts;
+    assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void schedule(struct tevent_context *ev, TALLOC_CTX *mem_ctx, int id)
@@ -534,6 +537,58 @@ static bool three_runs(void *private_data)
     return g_nruns >= 3;
 }
 
+/* A nesting hook that frees the context on its call number `when`. */
+struct freeing_hook_state {
+    int calls;
+    int when;
+};
+
+static int freeing_hook(struct tevent_context *ev, void *private_data,
+                        uint32_t level, bool begin, void *stack_ptr,
+                        const char *location)
+{
+    struct freeing_hook_state *fh = private_data;
+    (void)level;
+    (void)begin;
+    (void)stack_ptr;
+    (void)location;
+    if (fh->calls++ == fh->when) {
+        talloc_free(ev);
+    }
+    return 0;
+}
+
+static bool one_run(void *private_data)
+{
+    (void)private_data;
+    return g_nruns >= 1;
+}
+
+/* A nesting hook may free the context on its begin or its end call, in
+ * tevent_loop_once() and in tevent_loop_until(): the loop returns without
+ * touching the context again (ASan and valgrind see any access). */
+static void test_nesting_hook_frees_context(void **state)
+{
+    for (int when = 0; when < 2; when++) {
+        for (int until = 0; until < 2; until++) {
+            struct tevent_context *ev = test_context(*state);
+            struct freeing_hook_state fh = {0, when};
+            bool freed = false;
+            watch_free(ev, &freed);
+            tevent_loop_set_nesting_hook(ev, freeing_hook, &fh);
+            g_nruns = 0;
+            schedule(ev, *state, 'I');
+            int ret = until ? tevent_loop_until(ev, one_run, NULL)
+                            : tevent_loop_once(ev);
+            assert_int_equal(ret, 0);
+            assert_true(freed);
+            assert_int_equal(fh.calls, when + 1);
+            /* Freed on the begin call, nothing ran. */
+            assert_int_equal(g_nruns, when);
+        }
+    }
+}
+
 static void test_loop_until(void **state)
 {
     struct tevent_context *ev = test_context(*state);
@@ -713,9 +768,9 @@ static void test_wait_timeout_without_timers(void **state)
     struct tevent_context *ev = test_context(*state);
 
     tevent_context_set_wait_timeout(ev, 1);
-    struct timeval start = tevent_timeval_current();
+    double start = monotonic_now();
     assert_int_equal(tevent_loop_once(ev), 0);
-    double waited = elapsed_since(&start);
+    double waited = monotonic_now() - start;
     assert_int_equal(g_nruns, 0);
     assert_true(waited >= 0.95);
     assert_true(waited < 25.0);
@@ -728,11 +783,11 @@ static void test_wait_timeout_ignored_with_timers(void **state)
     struct tevent_context *ev = test_context(*state);
 
     tevent_context_set_wait_timeout(ev, 1);
-    struct timeval start = tevent_timeval_current();
+    double start = monotonic_now();
     assert_non_null(tevent_add_timer(
         ev, ev, tevent_timeval_current_ofs(1, 300000), timer_handler, ID('T')));
     expect_once(ev, 'T');
-    assert_true(elapsed_since(&start) >= 1.25);
+    assert_true(monotonic_now() - start >= 1.25);
 
     /* And a short timer does not wait for the wait timeout either (none:
      * such a wait would outlast the test's timeout). */
@@ -740,6 +795,51 @@ static void test_wait_timeout_ignored_with_timers(void **state)
     assert_non_null(tevent_add_timer(
         ev, ev, tevent_timeval_current_ofs(0, 20000), timer_handler, ID('U')));
     expect_once(ev, 'U');
+}
+
+struct wait_probe {
+    struct tevent_context *ev;
+    bool waited;
+};
+
+static void zero_wait_after_wait(enum tevent_trace_point tp, void *private_data)
+{
+    struct wait_probe *wp = private_data;
+    if (tp == TEVENT_TRACE_AFTER_WAIT) {
+        wp->waited = true;
+        tevent_context_set_wait_timeout(wp->ev, 0);
+    }
+}
+
+static void set_fired(struct tevent_context *ev, struct tevent_timer *te,
+                      struct timeval now, void *private_data)
+{
+    (void)ev;
+    (void)te;
+    (void)now;
+    *(bool *)private_data = true;
+}
+
+/* The zero wait timeout set by the trace point after a wait for a timer
+ * does not turn that wait into a failed one: what counts is the timeout
+ * the wait was made with. */
+static void test_wait_timeout_set_after_wait(void **state)
+{
+    struct tevent_context *ev = test_context(*state);
+    struct wait_probe wp = {ev, false};
+
+    tevent_set_trace_callback(ev, zero_wait_after_wait, &wp);
+    /* Until an iteration waited (one that finds the timer due already
+     * runs it without a wait). */
+    while (!wp.waited) {
+        bool fired = false;
+        assert_non_null(tevent_add_timer(
+            ev, ev, tevent_timeval_current_ofs(0, 1000), set_fired, &fired));
+        while (!fired) {
+            assert_int_equal(tevent_loop_once(ev), 0);
+        }
+    }
+    tevent_set_trace_callback(ev, NULL, NULL);
 }
 
 /* ---------------------------------------------------------------------
@@ -864,6 +964,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_nesting_hook_rules, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_nesting_hook_frees_context, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_loop_until, setup, teardown),
         cmocka_unit_test_setup_teardown(test_loop_until_stops_on_error, setup,
                                         teardown),
@@ -883,6 +985,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_wait_timeout_ignored_with_timers,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wait_timeout_set_after_wait, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_re_initialise, setup, teardown),
         cmocka_unit_test_setup_teardown(test_re_initialise_resets_nesting_level,
                                         setup, teardown),
