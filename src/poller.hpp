@@ -22,10 +22,12 @@
 //    leaves while the context lives on (freed, or disarmed for good); it
 //    may never have been armed.  A poller reads fde->fd and fde->flags and
 //    never writes them; fde->poller_slot belongs to it.
-//  - reopen: the process is a fork child of the one that made the state:
-//    re-create what the kernel shares with the parent and register every
-//    armed fde except `leaving` (about to be disarmed).  Called before any
-//    other call in the new process; nullptr if nothing is shared.
+//  - reopen: the process is a fork child of the one that made the state,
+//    or the poller asked for it with poller_reopen_soon(): re-create what
+//    the kernel keeps for the poller and register every armed fde except
+//    `leaving` (about to be disarmed).  Called before any other call in a
+//    new process, and before the next wait; nullptr if the kernel keeps
+//    nothing.
 //  - prepare: called before the wait's trace point (so, for poll_mt, under
 //    the caller's lock): bring the kernel's view up to date.  False fails
 //    the iteration (errno set).  May be nullptr.
@@ -154,6 +156,14 @@ inline bool poller_current(tevent_context *ev, const tevent_fd *leaving,
 {
     return ev->poller.generation == fork_generation() ||
            poller_reopen(ev, leaving, replay);
+}
+
+// Has the poller reopened before the next wait: for a registration it can
+// no longer remove (an fd closed behind tevent's back while another
+// descriptor keeps its file open stays registered with epoll).
+inline void poller_reopen_soon(tevent_context *ev)
+{
+    ev->poller.generation = fork_generation() - 1;
 }
 
 // After a poller call: if the poller failed, switch to the fallback (every

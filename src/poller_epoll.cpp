@@ -110,6 +110,7 @@ bool mod(tevent_context *ev, EpollState *st, int fd, FdGroup &g,
                   "EPOLL_CTL_MOD EBADF for %s - disabling\n",
                   fd_str(&buf, g.fdes()[0]));
         disable(g);
+        poller_reopen_soon(ev);
         return true;
     }
     TEV_DEBUG(ev, TEVENT_DEBUG_FATAL, "EPOLL_CTL_MOD for %s - failed - %s",
@@ -137,6 +138,7 @@ bool del(tevent_context *ev, EpollState *st, int fd, FdGroup &g)
                   "EPOLL_CTL_DEL EBADF for %s - disabling\n",
                   fd_str(&buf, g.fdes()[0]));
         disable(g);
+        poller_reopen_soon(ev);
         return true;
     }
     TEV_DEBUG(ev, TEVENT_DEBUG_FATAL, "EPOLL_CTL_DEL for %s - failed - %s",
@@ -207,6 +209,16 @@ bool epoll_arm(tevent_context *ev, tevent_fd *fde)
     return true;
 }
 
+// After fdes left g: if none is left and the last wait's event, not yet
+// handed out, is g's, it goes too (the fdes were freed or disabled at the
+// trace point after the wait).
+void forget_event(EpollState *st, const FdGroup &g)
+{
+    if (g.count == 0 && st->event_pending && st->event.data.ptr == &g) {
+        st->event_pending = false;
+    }
+}
+
 void epoll_modify(tevent_context *ev, tevent_fd *fde)
 {
     EpollState *st = state_of(ev);
@@ -222,6 +234,7 @@ void epoll_modify(tevent_context *ev, tevent_fd *fde)
         group_join(*g, i);
     }
     update(ev, st, fde->fd, *g, true);
+    forget_event(st, *g);
 }
 
 void epoll_disarm(tevent_context *ev, tevent_fd *fde)
@@ -241,12 +254,14 @@ void epoll_disarm(tevent_context *ev, tevent_fd *fde)
     // next one registers anew (a closed fd disables the others here, fde
     // included).
     if (i == 0 && g->events != 0 && (!del(ev, st, fd, *g) || g->count == 0)) {
+        forget_event(st, *g);
         return;
     }
     group_remove(*g, i);
     if (g->count > 0) {
         update(ev, st, fd, *g, false);
     }
+    forget_event(st, *g);
 }
 
 void epoll_reopen(tevent_context *ev, const tevent_fd *leaving)
@@ -267,14 +282,18 @@ void epoll_reopen(tevent_context *ev, const tevent_fd *leaving)
     });
 }
 
-// The readiness of the last wait's event.  False: its fdes all left
-// since the wait (freed at the trace point after it).
-bool hand_out(const struct epoll_event &event, Ready *ready)
+// The readiness of the last wait's event.  A group without members has a
+// registration that outlived its fdes (their fd closed behind tevent's
+// back while a dup() kept the file open): the kernel's reports can no
+// longer be trusted, and the poller fails.  (Members that leave after the
+// wait take its event with them: forget_event().)
+bool hand_out(tevent_context *ev, const struct epoll_event &event, Ready *ready)
 {
     // The registration carries its group, which stays where it is: pages
     // are freed with the table only.
     auto *g = static_cast<FdGroup *>(event.data.ptr);
-    if (g->count == 0) {
+    if (g->count == 0) [[unlikely]] {
+        poller_failed(ev, "epoll_wait() gave bad data");
         return false;
     }
     if ((event.events & error_events) != 0) {
@@ -292,10 +311,11 @@ int epoll_wait_once(tevent_context *ev, int timeout_msec, Ready *first)
     // One event per wait: the loop runs one handler per iteration, and it
     // must not be handed readiness that a later wait would not confirm.
     int ready = epoll_wait(st->epoll_fd, &st->event, 1, timeout_msec);
+    st->event_pending = false;
     if (ready == 1) {
         if (first == nullptr) {
             st->event_pending = true;
-        } else if (!hand_out(st->event, first)) {
+        } else if (!hand_out(ev, st->event, first)) {
             first->count = 0;
             first->revents = 0;
         }
@@ -312,7 +332,7 @@ bool epoll_next_ready(tevent_context *ev, Ready *ready)
         return false;
     }
     st->event_pending = false;
-    return hand_out(st->event, ready);
+    return hand_out(ev, st->event, ready);
 }
 
 } // namespace

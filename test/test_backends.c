@@ -448,6 +448,64 @@ static void test_standard_falls_back_to_poll(void **unused)
     close(p[1]);
 }
 
+/* An fd closed behind tevent's back while a dup() keeps its file open:
+ * freeing its fde cannot remove the kernel registration (EPOLL_CTL_DEL
+ * EBADF), which would go on reporting the old file.  The poller re-creates
+ * its epoll set before the next wait: the loop neither spins on that
+ * report nor hands it to a new fde that got the fd's number. */
+static void test_epoll_sheds_stale_registration(void **unused)
+{
+    (void)unused;
+    for (size_t b = 0; b < NBACKENDS; b++) {
+        if (strcmp(backends[b], "epoll") != 0 &&
+            strcmp(backends[b], "standard") != 0) {
+            continue;
+        }
+        TALLOC_CTX *mem = talloc_new(NULL);
+        struct tevent_context *ev = backend_context(mem, backends[b]);
+        struct debug_log dlog = {0};
+        struct run_log old_log = {0};
+        struct run_log new_log = {0};
+        int p[2], q[2];
+        assert_int_equal(pipe(p), 0);
+        assert_int_equal(tevent_set_debug(ev, capture_debug, &dlog), 0);
+        struct tevent_fd *fde =
+            tevent_add_fd(ev, mem, p[0], TEVENT_FD_READ, log_fd, &old_log);
+        assert_non_null(fde);
+        write_byte(p[1]);
+        int kept = dup(p[0]);
+        assert_true(kept >= 0);
+        int number = p[0];
+        close(p[0]);
+        talloc_free(fde);
+        assert_true(find_msg(&dlog, "EPOLL_CTL_DEL EBADF") >= 0);
+
+        /* Nothing is armed: the zero wait timeout runs out. */
+        tevent_context_set_wait_timeout(ev, 0);
+        errno = 0;
+        assert_int_equal(tevent_loop_once(ev), -1);
+        assert_int_equal(errno, EAGAIN);
+
+        /* The number again, for an empty pipe, while the old file is still
+         * open and readable: not called. */
+        assert_int_equal(pipe(q), 0);
+        assert_int_equal(q[0], number);
+        fde = tevent_add_fd(ev, mem, q[0], TEVENT_FD_READ, log_fd, &new_log);
+        assert_non_null(fde);
+        errno = 0;
+        assert_int_equal(tevent_loop_once(ev), -1);
+        assert_int_equal(errno, EAGAIN);
+        assert_int_equal(new_log.n, 0);
+        assert_int_equal(old_log.n, 0);
+
+        talloc_free(mem);
+        close(kept);
+        close(p[1]);
+        close(q[0]);
+        close(q[1]);
+    }
+}
+
 static void test_poll_takes_regular_file(void **unused)
 {
     (void)unused;
@@ -608,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_standard_falls_back_to_poll),
         cmocka_unit_test(test_poll_takes_regular_file),
         cmocka_unit_test(test_epoll_aborts_on_regular_file),
+        cmocka_unit_test(test_epoll_sheds_stale_registration),
         cmocka_unit_test(test_poll_mt_wakes_loop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
