@@ -49,15 +49,14 @@ uint16_t common_fd_get_flags(tevent_fd *fde);
 void common_fd_set_flags(tevent_fd *fde, uint16_t flags);
 int common_invoke_fd_handler(tevent_fd *fde, uint16_t flags, bool *removed);
 
-// tevent_common_invoke_fd_handler(): runs the handler (busy meanwhile,
-// between the wrapper's hooks if it has one) and frees an fde that was
-// freed inside.  True if it did.  The usual case is inline for the loop:
-// no wrapper, no trace callback, and not called again from a nested loop
-// in its own handler (only the outermost call clears busy and performs a
-// deferred free); invoke_fd_handler_general() does the rest.
+// What runs an fde's handler (busy meanwhile, between the wrapper's hooks
+// if it has one) and frees the fde if it was freed inside, for an fde
+// attached to ev.  True if it freed it.  The usual case is inline for the
+// loop: no wrapper, no trace callback, and not called again from a nested
+// loop in its own handler (only the outermost call clears busy and
+// performs a deferred free); invoke_fd_handler_general() does the rest.
 bool invoke_fd_handler_general(tevent_fd *fde, uint16_t flags);
 void fd_free_after_handler(tevent_fd *fde);
-// The same for an fde known to be attached to ev (the loop's own).
 inline bool invoke_attached_fd_handler(tevent_context *ev, tevent_fd *fde,
                                        uint16_t flags)
 {
@@ -74,6 +73,8 @@ inline bool invoke_attached_fd_handler(tevent_context *ev, tevent_fd *fde,
     }
     return false;
 }
+// The same for any fde (tevent_common_invoke_fd_handler()): a detached
+// one is not run.
 inline bool invoke_fd_handler(tevent_fd *fde, uint16_t flags)
 {
     tevent_context *ev = fde->event_ctx;

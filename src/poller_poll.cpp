@@ -13,8 +13,9 @@
 // fds[] is only written by the loop's thread between waits: a change
 // marks its slot, and the slot's pollfd is rewritten before the next wait
 // (prepare); a freed slot is reused only then; an added fde waits in
-// pending[] until the loop places it.  The plain poll backend follows the
-// same rules, except that it places an added fde at once.
+// pending[] until the loop places it.  The plain poll backend has no other
+// threads: it places an added fde at once, in a freed slot if there is
+// one.
 #include "poller.hpp"
 
 #include <cerrno>

@@ -69,6 +69,7 @@ int timer_destructor(tevent_timer *te)
     uint32_t state = te->state;
     // A pending timer has its context: one test of the state covers both.
     if ((state & (timer_busy | timer_destroyed | timer_detached)) != 0 ||
+        // (debug_enabled() without its test for ev: it is set here.)
         ev->debug_ops.max_level >= TEVENT_DEBUG_TRACE ||
         ev->tracing.te.callback != nullptr) [[unlikely]] {
         return destructor_slow(te);
@@ -118,6 +119,7 @@ tevent_timer *add_timer(tevent_context *ev, TALLOC_CTX *mem_ctx,
     te->event_ctx = ev;
     te->tag = 0;
     TimerQueue &q = ev->timers;
+    // site_acquire(), with the test for no_site on the slow path only.
     uint32_t site;
     if (TimerSite *last = site_last_match(q.sites, handler, handler_name,
                                           location, nullptr)) [[likely]] {

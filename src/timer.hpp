@@ -118,16 +118,6 @@ inline uint32_t timer_site_index(const tevent_timer *te)
     return te->state & timer_site_mask;
 }
 
-inline uint32_t timer_place(const tevent_timer *te)
-{
-    return te->state & timer_place_mask;
-}
-
-inline void timer_set_place(tevent_timer *te, TimerPlace place)
-{
-    te->state = (te->state & ~timer_place_mask) | place;
-}
-
 inline bool timer_has(const tevent_timer *te, uint32_t flag)
 {
     return (te->state & flag) != 0;

@@ -17,7 +17,7 @@ namespace
 {
 
 constexpr uint32_t min_capacity = 8;
-// Indices must fit tevent_timer::site.
+// Indices must fit the site bits of tevent_timer::state.
 constexpr uint32_t max_capacity = uint32_t{1} << 24;
 
 uint32_t bucket_of(const TimerSite &k, uint32_t capacity)
