@@ -13,36 +13,12 @@ Usage: gen-debian-symbols.py [--tsv FILE] [--nodes FILE] [-o OUTPUT]
 Without -o the file is written to standard output.
 """
 
-import argparse
-import os
 import sys
 
-ABI_DIR = os.path.dirname(os.path.abspath(__file__))
-NODE_PREFIX = "TEVENT_"
+# A generator run from the source tree leaves no __pycache__ there.
+sys.dont_write_bytecode = True
 
-
-def read_nodes(path):
-    with open(path, encoding="utf-8") as f:
-        nodes = [line.strip() for line in f if line.strip()]
-    for node in nodes:
-        if not node.startswith(NODE_PREFIX):
-            sys.exit(f"{path}: version node {node} does not start with {NODE_PREFIX}")
-    return nodes
-
-
-def read_symbols(path, nodes):
-    known = set(nodes)
-    symbols = []
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            fields = line.split("\t")
-            if len(fields) < 2 or fields[1] not in known:
-                sys.exit(f"{path}:{lineno}: expected symbol<TAB>known version node")
-            symbols.append((fields[0], fields[1]))
-    return symbols
+import abi_data  # noqa: E402 (after the line above on purpose)
 
 
 def render(nodes, symbols):
@@ -54,26 +30,9 @@ def render(nodes, symbols):
         "libtevent.so.0 libtevent0 #MINVER#",
         "* Build-Depends-Package: libtevent-dev",
     ]
-    out += [f" {name} {node[len(NODE_PREFIX):]}" for name, node in entries]
+    out += [f" {name} {node[len(abi_data.NODE_PREFIX):]}" for name, node in entries]
     return "\n".join(out) + "\n"
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tsv", default=os.path.join(ABI_DIR, "tevent-abi.tsv"))
-    parser.add_argument("--nodes",
-                        default=os.path.join(ABI_DIR, "version-nodes.txt"))
-    parser.add_argument("-o", "--output")
-    args = parser.parse_args()
-
-    nodes = read_nodes(args.nodes)
-    text = render(nodes, read_symbols(args.tsv, nodes))
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as f:
-            f.write(text)
-    else:
-        sys.stdout.write(text)
-
-
 if __name__ == "__main__":
-    main()
+    abi_data.main(__doc__, render)
